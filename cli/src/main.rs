@@ -1,0 +1,160 @@
+//! `taskgate`: mint, inspect and verify TaskGate tokens by hand.
+//!
+//! Secrets and settings come from the environment (`BETTER_AUTH_SECRETS`,
+//! `BETTER_AUTH_SECRET`, `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_LEEWAY_SECONDS`) or, for what the
+//! environment lacks, from `.dev.vars` (or `--env-file FILE`), the file `wrangler dev` reads.
+
+mod config;
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use base64::Engine as _;
+use serde_json::{Map, Value, json};
+use taskgate_verify::{Verifier, inspect, now, sign_claims};
+
+const USAGE: &str = "\
+usage:
+  taskgate mint <user-id> [--email EMAIL] [--ttl SECONDS] [--iss ISSUER] [--aud AUDIENCE] [--env-file FILE]
+      print a token for <user-id>, signed with the current key
+  taskgate verify [TOKEN] [--env-file FILE]
+      verify TOKEN (or standard input); print its claims, or the error code and exit 1
+  taskgate inspect [TOKEN]
+      decode TOKEN (or standard input) without a key and list what verification would refuse
+  taskgate secret
+      print a new random 32-byte secret (base64url), for BETTER_AUTH_SECRET";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(msg) => {
+            eprintln!("taskgate: {msg}\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Positional arguments, and `--name value` options.
+type Args<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+
+/// Splits `--name value` options from positional arguments.
+fn parse(args: &[String]) -> Result<Args<'_>, String> {
+    let (mut positional, mut options) = (Vec::new(), Vec::new());
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(name) = a.strip_prefix("--") {
+            let value = it.next().ok_or(format!("--{name} needs a value"))?;
+            options.push((name, value.as_str()));
+        } else {
+            positional.push(a.as_str());
+        }
+    }
+    Ok((positional, options))
+}
+
+fn option<'a>(options: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
+    options
+        .iter()
+        .rev()
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| *v)
+}
+
+fn token_arg(positional: &[&str]) -> Result<String, String> {
+    match positional.get(1) {
+        Some(t) => Ok((*t).to_owned()),
+        None => {
+            let mut s = String::new();
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .map_err(|e| e.to_string())?;
+            Ok(s.trim().to_owned())
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let (positional, options) = parse(args)?;
+    let env_file = option(&options, "env-file").unwrap_or(".dev.vars");
+    let cfg = || config::Config::load(env_file);
+    match positional.first().copied() {
+        Some("mint") => {
+            let user = positional.get(1).ok_or("mint needs a user id")?;
+            let cfg = cfg()?;
+            let keys = cfg.keys()?;
+            let mut claims = Map::new();
+            claims.insert("sub".into(), json!(user));
+            if let Some(email) = option(&options, "email") {
+                claims.insert("email".into(), json!(email));
+            }
+            if let Some(iss) = option(&options, "iss").or(cfg.issuer.as_deref()) {
+                claims.insert("iss".into(), json!(iss));
+            }
+            if let Some(aud) = option(&options, "aud").or(cfg.audience.as_deref()) {
+                claims.insert("aud".into(), json!(aud));
+            }
+            let ttl = option(&options, "ttl")
+                .map(|t| {
+                    t.parse::<u64>()
+                        .map_err(|_| format!("--ttl: not a number of seconds: {t}"))
+                })
+                .transpose()?;
+            println!("{}", sign_claims(&keys, &claims, now(), ttl));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("verify") => {
+            let token = token_arg(&positional)?;
+            let cfg = cfg()?;
+            let verifier = Verifier::new(cfg.keys()?, cfg.options()?).map_err(|e| e.to_string())?;
+            match verifier.verify_now(&token) {
+                Ok(claims) => {
+                    let payload: Value =
+                        serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
+                    let out = json!({ "valid": true, "user_id": claims.sub(), "kid": claims.kid(), "claims": payload });
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    let out = json!({ "valid": false, "code": e.code().as_str(), "claim": e.claim_name(), "detail": e.to_string() });
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
+        Some("inspect") => {
+            let token = token_arg(&positional)?;
+            let options = cfg().and_then(|c| c.options()).unwrap_or_default();
+            let i = inspect(&token, &options, now());
+            let parse = |s: &Option<String>| {
+                s.as_deref()
+                    .map(|s| serde_json::from_str::<Value>(s).unwrap_or_else(|_| json!(s)))
+            };
+            let problems: Vec<Value> = i
+                .problems
+                .iter()
+                .map(|e| json!({ "code": e.code().as_str(), "claim": e.claim_name(), "detail": e.to_string() }))
+                .collect();
+            let out = json!({ "segments": i.segments, "header": parse(&i.header), "payload": parse(&i.payload), "problems": problems, "signature_checked": false });
+            println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+            Ok(if i.problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Some("secret") => {
+            let mut bytes = [0u8; 32];
+            std::fs::File::open("/dev/urandom")
+                .and_then(|mut f| f.read_exact(&mut bytes))
+                .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
+            println!(
+                "{}",
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command: {other}")),
+        None => Err("no command".into()),
+    }
+}

@@ -1,0 +1,55 @@
+//! # taskgate-verify
+//!
+//! A strict, small HS256 JWT verifier for tokens issued by Better Auth with
+//! `BETTER_AUTH_SECRET`. `no_std` + `alloc`, on RustCrypto `hmac` + `sha2`.
+//!
+//! ```
+//! use taskgate_verify::{KeyRing, Options, Verifier, sign_claims};
+//!
+//! let keys = KeyRing::from_secret(b"an-example-secret-of-at-least-32-bytes")?;
+//! let claims = serde_json::json!({ "sub": "user_1" });
+//! let token = sign_claims(&keys, claims.as_object().unwrap(), 1_700_000_000, None);
+//!
+//! let verifier = Verifier::new(keys, Options::default())?;
+//! let verified = verifier.verify(&token, 1_700_000_100)?;
+//! assert_eq!(verified.sub(), "user_1");
+//!
+//! let err = verifier.verify(&token, 1_800_000_000).unwrap_err();
+//! assert_eq!(err.code().as_str(), "token_expired");
+//! # Ok::<(), taskgate_verify::Error>(())
+//! ```
+//!
+//! The rules, in the order they are checked, are those of the project's contract
+//! (`docs/verification.md`); the first failure decides the [`ErrorCode`].
+#![no_std]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+mod b64;
+mod claims;
+#[cfg(feature = "std")]
+mod clock;
+mod error;
+mod inspect;
+mod json;
+mod keys;
+mod options;
+mod sign;
+mod verify;
+
+pub use claims::{Claims, MAX_NUMERIC_DATE, MAX_SUB_CHARS};
+#[cfg(feature = "std")]
+pub use clock::now;
+pub use error::{Error, ErrorCode, Result};
+pub use inspect::{Inspection, inspect};
+pub use keys::{Key, KeyRing, MAX_KEYS, MIN_KEY_LEN};
+pub use options::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY, Options};
+pub use sign::{DEFAULT_LIFETIME, sign_claims, sign_json};
+pub use verify::Verifier;
+
+/// Re-exported so callers of [`sign_claims`] need no direct `serde_json` dependency.
+pub use serde_json;

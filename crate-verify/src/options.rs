@@ -1,0 +1,51 @@
+//! What a verifier checks beyond the signature: leeway, issuer, audience, maximum age, size.
+
+use alloc::string::String;
+
+use crate::error::{Error, ErrorCode, Result};
+
+/// The default maximum token length in bytes.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 8192;
+/// The largest accepted clock leeway, in seconds.
+pub const MAX_LEEWAY: u32 = 300;
+
+/// Verification options. `Options::default()` is the contract's default: no leeway, `exp`
+/// required, no issuer or audience check, tokens up to 8192 bytes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Seconds of clock skew tolerated on `exp`, `nbf`, `iat` and the maximum age (0..=300).
+    pub leeway: u32,
+    /// When set, `iss` must equal it (`JWT_ISSUER`).
+    pub issuer: Option<String>,
+    /// When set, `aud` (a string or an array of strings) must contain it (`JWT_AUDIENCE`).
+    pub audience: Option<String>,
+    /// When set, tokens whose `iat` is older than this many seconds are expired (`iat` required).
+    pub max_age: Option<u64>,
+    /// The longest token accepted, in bytes.
+    pub max_token_len: usize,
+    /// Whether `exp` must be present (default `true`).
+    pub require_exp: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            leeway: 0,
+            issuer: None,
+            audience: None,
+            max_age: None,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+            require_exp: true,
+        }
+    }
+}
+
+impl Options {
+    /// Checks the options: leeway at most 300 s, a maximum length of at least 1 byte.
+    pub fn validate(&self) -> Result<()> {
+        if self.leeway > MAX_LEEWAY || self.max_token_len == 0 {
+            return Err(Error::new(ErrorCode::InvalidConfig));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,49 @@
+//! Issuing HS256 tokens with a ring's current key: for tests, tools and the npm package.
+//! Servers that only verify never need this.
+
+use alloc::string::{String, ToString};
+
+use base64::Engine as _;
+use serde_json::{Map, Value};
+
+use crate::b64::B64;
+use crate::keys::KeyRing;
+
+/// The default lifetime of an issued token: 24 hours.
+pub const DEFAULT_LIFETIME: u64 = 86_400;
+
+/// Signs `payload_json` as is (no check that it is a claims set) with the ring's current key.
+/// The header is `{"alg":"HS256","typ":"JWT"}`, plus `"kid"` when the key has a version.
+pub fn sign_json(keys: &KeyRing, payload_json: &str) -> String {
+    let key = keys.current();
+    let mut header = String::from(r#"{"alg":"HS256","typ":"JWT""#);
+    if let Some(version) = key.version() {
+        header.push_str(r#","kid":"#);
+        header.push_str(&Value::from(version).to_string());
+    }
+    header.push('}');
+    let mut token = B64.encode(header);
+    token.push('.');
+    B64.encode_string(payload_json, &mut token);
+    let tag = key.mac(token.as_bytes());
+    token.push('.');
+    B64.encode_string(tag, &mut token);
+    token
+}
+
+/// Signs a claims set, adding `iat = now` and `exp = now + lifetime` (default 24 h) unless
+/// the claims already have them.
+pub fn sign_claims(
+    keys: &KeyRing,
+    claims: &Map<String, Value>,
+    now: u64,
+    lifetime: Option<u64>,
+) -> String {
+    let mut claims = claims.clone();
+    claims.entry("iat").or_insert_with(|| now.into());
+    claims.entry("exp").or_insert_with(|| {
+        now.saturating_add(lifetime.unwrap_or(DEFAULT_LIFETIME))
+            .into()
+    });
+    sign_json(keys, &Value::Object(claims).to_string())
+}

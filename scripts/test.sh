@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs the test suites. No argument: all of them, in order, stopping at the first failure.
+#   scripts/test.sh [lint|rust|wasm|...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+lint() {
+  step "format and lints"
+  cargo fmt --all --check
+  cargo clippy --workspace --all-targets --quiet -- -D warnings
+}
+
+rust() {
+  step "Rust: unit, rules, vectors, properties (native)"
+  cargo test --workspace --quiet
+  step "Rust: the verifier builds no_std for wasm32"
+  cargo build -p taskgate-verify --target wasm32-unknown-unknown --no-default-features --release --quiet
+}
+
+wasm() {
+  step "Rust: the verifier's tests compiled to wasm32, run in Node (wasm-bindgen-test)"
+  cargo test -p taskgate-verify --target wasm32-unknown-unknown --quiet
+}
+
+suites=("$@")
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm)
+for s in "${suites[@]}"; do "$s"; done
+step "all passed: ${suites[*]}"
