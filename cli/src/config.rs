@@ -16,15 +16,8 @@ pub struct Config {
 impl Config {
     /// The environment first, then `file` (a missing file is fine).
     pub fn load(file: &str) -> Result<Self, String> {
-        let vars = std::fs::read_to_string(file)
-            .map(|t| parse_vars(&t))
-            .unwrap_or_default();
-        let get = |k: &str| {
-            std::env::var(k)
-                .ok()
-                .filter(|v| !v.is_empty())
-                .or_else(|| vars.get(k).cloned())
-        };
+        let vars = std::fs::read_to_string(file).map(|t| parse_vars(&t)).unwrap_or_default();
+        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).or_else(|| vars.get(k).cloned());
         Ok(Self {
             secret: get("BETTER_AUTH_SECRET"),
             secrets: get("BETTER_AUTH_SECRETS"),
@@ -36,10 +29,7 @@ impl Config {
 
     pub fn keys(&self) -> Result<KeyRing, String> {
         if self.secret.is_none() && self.secrets.is_none() {
-            return Err(
-                "no BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS in the environment or the env file"
-                    .into(),
-            );
+            return Err("no BETTER_AUTH_SECRET or BETTER_AUTH_SECRETS in the environment or the env file".into());
         }
         KeyRing::from_env_values(self.secret.as_deref(), self.secrets.as_deref())
             .map_err(|e| format!("the secret cannot be used: {} ({e})", e.code()))
@@ -47,18 +37,10 @@ impl Config {
 
     pub fn options(&self) -> Result<Options, String> {
         let leeway = match &self.leeway {
-            Some(l) => l
-                .trim()
-                .parse()
-                .map_err(|_| format!("JWT_LEEWAY_SECONDS is not a number: {l}"))?,
+            Some(l) => l.trim().parse().map_err(|_| format!("JWT_LEEWAY_SECONDS is not a number: {l}"))?,
             None => 0,
         };
-        Ok(Options {
-            leeway,
-            issuer: self.issuer.clone(),
-            audience: self.audience.clone(),
-            ..Options::default()
-        })
+        Ok(Options { leeway, issuer: self.issuer.clone(), audience: self.audience.clone(), ..Options::default() })
     }
 }
 

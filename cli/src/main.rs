@@ -54,11 +54,7 @@ fn parse(args: &[String]) -> Result<Args<'_>, String> {
 }
 
 fn option<'a>(options: &[(&str, &'a str)], name: &str) -> Option<&'a str> {
-    options
-        .iter()
-        .rev()
-        .find(|(n, _)| *n == name)
-        .map(|(_, v)| *v)
+    options.iter().rev().find(|(n, _)| *n == name).map(|(_, v)| *v)
 }
 
 fn token_arg(positional: &[&str]) -> Result<String, String> {
@@ -66,9 +62,7 @@ fn token_arg(positional: &[&str]) -> Result<String, String> {
         Some(t) => Ok((*t).to_owned()),
         None => {
             let mut s = String::new();
-            std::io::stdin()
-                .read_to_string(&mut s)
-                .map_err(|e| e.to_string())?;
+            std::io::stdin().read_to_string(&mut s).map_err(|e| e.to_string())?;
             Ok(s.trim().to_owned())
         }
     }
@@ -95,10 +89,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 claims.insert("aud".into(), json!(aud));
             }
             let ttl = option(&options, "ttl")
-                .map(|t| {
-                    t.parse::<u64>()
-                        .map_err(|_| format!("--ttl: not a number of seconds: {t}"))
-                })
+                .map(|t| t.parse::<u64>().map_err(|_| format!("--ttl: not a number of seconds: {t}")))
                 .transpose()?;
             println!("{}", sign_claims(&keys, &claims, now(), ttl));
             Ok(ExitCode::SUCCESS)
@@ -109,8 +100,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             let verifier = Verifier::new(cfg.keys()?, cfg.options()?).map_err(|e| e.to_string())?;
             match verifier.verify_now(&token) {
                 Ok(claims) => {
-                    let payload: Value =
-                        serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
+                    let payload: Value = serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
                     let out = json!({ "valid": true, "user_id": claims.sub(), "kid": claims.kid(), "claims": payload });
                     println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
                     Ok(ExitCode::SUCCESS)
@@ -127,8 +117,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             let options = cfg().and_then(|c| c.options()).unwrap_or_default();
             let i = inspect(&token, &options, now());
             let parse = |s: &Option<String>| {
-                s.as_deref()
-                    .map(|s| serde_json::from_str::<Value>(s).unwrap_or_else(|_| json!(s)))
+                s.as_deref().map(|s| serde_json::from_str::<Value>(s).unwrap_or_else(|_| json!(s)))
             };
             let problems: Vec<Value> = i
                 .problems
@@ -137,21 +126,14 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 .collect();
             let out = json!({ "segments": i.segments, "header": parse(&i.header), "payload": parse(&i.payload), "problems": problems, "signature_checked": false });
             println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-            Ok(if i.problems.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            })
+            Ok(if i.problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
         Some("secret") => {
             let mut bytes = [0u8; 32];
             std::fs::File::open("/dev/urandom")
                 .and_then(|mut f| f.read_exact(&mut bytes))
                 .map_err(|e| format!("cannot read /dev/urandom: {e}"))?;
-            println!(
-                "{}",
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-            );
+            println!("{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
             Ok(ExitCode::SUCCESS)
         }
         Some(other) => Err(format!("unknown command: {other}")),

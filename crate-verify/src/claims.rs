@@ -140,9 +140,7 @@ impl Claims {
         }
 
         // The subject is the user id.
-        let sub = raw
-            .sub
-            .ok_or(Error::claim(ErrorCode::MissingClaim, "sub"))?;
+        let sub = raw.sub.ok_or(Error::claim(ErrorCode::MissingClaim, "sub"))?;
         let sub = json::as_str(sub)
             .filter(|s| !s.is_empty() && s.chars().count() <= MAX_SUB_CHARS)
             .ok_or(Error::claim(ErrorCode::InvalidClaim, "sub"))?;
@@ -188,19 +186,7 @@ impl Claims {
         let aud = raw.aud.map(|a| Text::of(base, Cow::Borrowed(a.get())));
         let jti = jti.map(|s| Text::of(base, s));
         let email = email.or(user_email).map(|s| Text::of(base, s));
-        Ok(Self {
-            json,
-            header_len,
-            kid,
-            sub,
-            iss,
-            aud,
-            jti,
-            email,
-            exp,
-            nbf,
-            iat,
-        })
+        Ok(Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat })
     }
 
     /// `sub`: the user id.
@@ -277,10 +263,6 @@ fn numeric_date(raw: Option<&RawValue>, claim: &'static str) -> Result<Option<f6
 }
 
 /// An optional claim that must be a string when present.
-fn string_claim<'a>(
-    raw: Option<&'a RawValue>,
-    claim: &'static str,
-) -> Result<Option<Cow<'a, str>>> {
-    raw.map(|raw| json::as_str(raw).ok_or(Error::claim(ErrorCode::InvalidClaim, claim)))
-        .transpose()
+fn string_claim<'a>(raw: Option<&'a RawValue>, claim: &'static str) -> Result<Option<Cow<'a, str>>> {
+    raw.map(|raw| json::as_str(raw).ok_or(Error::claim(ErrorCode::InvalidClaim, claim))).transpose()
 }

@@ -122,10 +122,7 @@ impl Error {
 
     /// An error about one claim (`exp`, `sub`, ...).
     pub const fn claim(code: ErrorCode, claim: &'static str) -> Self {
-        Self {
-            code,
-            claim: Some(claim),
-        }
+        Self { code, claim: Some(claim) }
     }
 
     /// The stable code.

@@ -29,10 +29,7 @@ pub struct Inspection {
 
 /// Takes `token` apart and applies every check but the MAC, with `options` at `now`.
 pub fn inspect(token: &str, options: &Options, now: u64) -> Inspection {
-    let mut out = Inspection {
-        segments: token.split('.').count(),
-        ..Inspection::default()
-    };
+    let mut out = Inspection { segments: token.split('.').count(), ..Inspection::default() };
     fn problem(e: Error, out: &mut Inspection) {
         if !out.problems.contains(&e) {
             out.problems.push(e);
@@ -52,9 +49,7 @@ pub fn inspect(token: &str, options: &Options, now: u64) -> Inspection {
     }
     let mut parts = token.splitn(3, '.');
     let decode = |segment: Option<&str>| {
-        segment
-            .and_then(|s| B64.decode(s).ok())
-            .and_then(|bytes| String::from_utf8(bytes).ok())
+        segment.and_then(|s| B64.decode(s).ok()).and_then(|bytes| String::from_utf8(bytes).ok())
     };
     out.header = decode(parts.next());
     out.payload = decode(parts.next());

@@ -49,8 +49,7 @@ impl Key {
 
     /// Keys HMAC-SHA256 with a secret of any length (HMAC itself accepts any).
     fn keyed(version: Option<Box<str>>, secret: &[u8]) -> Self {
-        let mac =
-            <HmacSha256 as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
+        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
         Self { version, mac }
     }
 
@@ -78,9 +77,7 @@ impl Key {
 /// Never prints key material.
 impl fmt::Debug for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Key")
-            .field("version", &self.version)
-            .finish_non_exhaustive()
+        f.debug_struct("Key").field("version", &self.version).finish_non_exhaustive()
     }
 }
 
@@ -93,9 +90,7 @@ pub struct KeyRing {
 impl KeyRing {
     /// A ring of one unversioned key: `BETTER_AUTH_SECRET`'s UTF-8 bytes.
     pub fn from_secret(secret: &[u8]) -> Result<Self> {
-        Ok(Self {
-            keys: alloc::vec![Key::new(secret)?],
-        })
+        Ok(Self { keys: alloc::vec![Key::new(secret)?] })
     }
 
     /// A ring from keys, the first being current. Versions, when given, must be unique.
@@ -126,10 +121,7 @@ impl KeyRing {
             if keys.len() == MAX_KEYS {
                 return Err(Error::new(ErrorCode::InvalidConfig));
             }
-            let (version, value) = entry
-                .trim()
-                .split_once(':')
-                .ok_or(Error::new(ErrorCode::InvalidConfig))?;
+            let (version, value) = entry.trim().split_once(':').ok_or(Error::new(ErrorCode::InvalidConfig))?;
             keys.push(Key::with_version(version, value.as_bytes())?);
         }
         Self::from_keys(keys)

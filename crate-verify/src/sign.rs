@@ -33,17 +33,9 @@ pub fn sign_json(keys: &KeyRing, payload_json: &str) -> String {
 
 /// Signs a claims set, adding `iat = now` and `exp = now + lifetime` (default 24 h) unless
 /// the claims already have them.
-pub fn sign_claims(
-    keys: &KeyRing,
-    claims: &Map<String, Value>,
-    now: u64,
-    lifetime: Option<u64>,
-) -> String {
+pub fn sign_claims(keys: &KeyRing, claims: &Map<String, Value>, now: u64, lifetime: Option<u64>) -> String {
     let mut claims = claims.clone();
     claims.entry("iat").or_insert_with(|| now.into());
-    claims.entry("exp").or_insert_with(|| {
-        now.saturating_add(lifetime.unwrap_or(DEFAULT_LIFETIME))
-            .into()
-    });
+    claims.entry("exp").or_insert_with(|| now.saturating_add(lifetime.unwrap_or(DEFAULT_LIFETIME)).into());
     sign_json(keys, &Value::Object(claims).to_string())
 }

@@ -57,14 +57,11 @@ impl Verifier {
             return Err(malformed());
         }
         let mut buf = Vec::with_capacity(
-            b64::decoded_len_estimate(header_b64.len())
-                + b64::decoded_len_estimate(payload_b64.len()),
+            b64::decoded_len_estimate(header_b64.len()) + b64::decoded_len_estimate(payload_b64.len()),
         );
-        B64.decode_vec(header_b64, &mut buf)
-            .map_err(|_| malformed())?;
+        B64.decode_vec(header_b64, &mut buf).map_err(|_| malformed())?;
         let header_len = buf.len();
-        B64.decode_vec(payload_b64, &mut buf)
-            .map_err(|_| malformed())?;
+        B64.decode_vec(payload_b64, &mut buf).map_err(|_| malformed())?;
         let tag = b64::decode_tag(tag_b64).ok_or_else(malformed)?;
 
         // 3. Header.
@@ -75,8 +72,7 @@ impl Verifier {
         let signing_input = &token.as_bytes()[..header_b64.len() + 1 + payload_b64.len()];
         let kid_str = kid.and_then(json::as_str);
         let candidates = self.keys.candidates(kid_str.as_deref(), kid.is_some());
-        let signed =
-            tag.is_some_and(|tag| candidates.iter().any(|k| k.verify_mac(signing_input, &tag)));
+        let signed = tag.is_some_and(|tag| candidates.iter().any(|k| k.verify_mac(signing_input, &tag)));
         if !signed {
             return Err(Error::new(ErrorCode::InvalidSignature));
         }

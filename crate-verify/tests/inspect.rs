@@ -5,11 +5,7 @@ use common::*;
 use taskgate_verify::{ErrorCode, Options, inspect};
 
 fn codes(token: &str) -> Vec<&'static str> {
-    inspect(token, &Options::default(), NOW)
-        .problems
-        .iter()
-        .map(|e| e.code().as_str())
-        .collect()
+    inspect(token, &Options::default(), NOW).problems.iter().map(|e| e.code().as_str()).collect()
 }
 
 cases! {

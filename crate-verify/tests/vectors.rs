@@ -30,8 +30,7 @@ fn tag_changed(token: &str) -> String {
 /// The signature step accepts `token`: with another tag it fails at the signature (so steps
 /// 1-3 pass), and as it is it does not (so step 4 passes).
 fn passes_signature(v: &Verifier, token: &str) -> bool {
-    outcome(v, token, NOW) != "invalid_signature"
-        && outcome(v, &tag_changed(token), NOW) == "invalid_signature"
+    outcome(v, token, NOW) != "invalid_signature" && outcome(v, &tag_changed(token), NOW) == "invalid_signature"
 }
 
 /// What TaskGate answers for each HS256 case of the Wycheproof JWS file.

@@ -63,14 +63,8 @@ pub fn check(token: &str) -> Result<String, (String, Option<&'static str>)> {
     check_with(&verifier(Options::default()), token, NOW)
 }
 
-pub fn check_with(
-    v: &Verifier,
-    token: &str,
-    now: u64,
-) -> Result<String, (String, Option<&'static str>)> {
-    v.verify(token, now)
-        .map(|c| c.sub().to_owned())
-        .map_err(describe)
+pub fn check_with(v: &Verifier, token: &str, now: u64) -> Result<String, (String, Option<&'static str>)> {
+    v.verify(token, now).map(|c| c.sub().to_owned()).map_err(describe)
 }
 
 pub fn describe(e: Error) -> (String, Option<&'static str>) {
