@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds the Worker (worker/ -> worker/build/) with worker-build, using only local tools:
+# wasm-bindgen from cargo, wasm-opt and esbuild from node_modules (never a download).
+# Skips the build when the output is newer than every input.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+out=worker/build/index.js
+if [ -f "$out" ] && [ -z "${FORCE_BUILD:-}" ] && \
+   [ -z "$(find worker/src worker/Cargo.toml worker/openapi.json crate-verify/src crate-verify/Cargo.toml Cargo.lock -newer "$out" -print -quit)" ]; then
+  echo "[build-worker] up to date"
+  exit 0
+fi
+export WASM_BINDGEN_BIN="${WASM_BINDGEN_BIN:-$(command -v wasm-bindgen)}"
+export WASM_OPT_BIN="${WASM_OPT_BIN:-$ROOT/node_modules/.bin/wasm-opt}"
+export ESBUILD_BIN="${ESBUILD_BIN:-$ROOT/node_modules/.bin/esbuild}"
+cd worker
+worker-build --release

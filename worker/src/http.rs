@@ -1,0 +1,93 @@
+//! Small HTTP helpers: JSON responses, error rendering, reading a body within a limit.
+
+use futures_util::StreamExt;
+use serde::Serialize;
+use worker::{Headers, Request, Response};
+
+use crate::error::ApiError;
+
+/// The largest request body accepted (64 KiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+/// A JSON response with `status`.
+pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
+    let body = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
+    with_type(Response::ok(body).map(|r| r.with_status(status)), "application/json")
+}
+
+/// An empty response with `status`.
+pub fn empty(status: u16) -> Response {
+    Response::empty().map(|r| r.with_status(status)).unwrap_or_else(|_| fallback())
+}
+
+/// The error's JSON body, status, and `WWW-Authenticate` / `Allow` headers.
+pub fn render(e: &ApiError) -> Response {
+    let resp = with_type(Response::ok(e.body()).map(|r| r.with_status(e.status)), "application/json");
+    if let Some(challenge) = e.www_authenticate() {
+        let _ = resp.headers().set("WWW-Authenticate", &challenge);
+    }
+    if let Some(allow) = e.allow {
+        let _ = resp.headers().set("Allow", allow);
+    }
+    resp
+}
+
+fn with_type(resp: worker::Result<Response>, content_type: &str) -> Response {
+    let resp = resp.unwrap_or_else(|_| fallback());
+    let _ = resp.headers().set("Content-Type", content_type);
+    resp
+}
+
+fn fallback() -> Response {
+    Response::empty().expect("an empty response can always be built").with_status(500)
+}
+
+/// A header's value, if present and readable.
+pub fn header(headers: &Headers, name: &str) -> Option<String> {
+    headers.get(name).ok().flatten()
+}
+
+/// Whether a Content-Type names JSON (`application/json`, `application/*+json`, any parameters).
+pub fn is_json_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Reads the body, refusing more than [`BODY_LIMIT`] bytes (413, without reading the rest)
+/// and a non-empty body whose Content-Type is present and not JSON (415).
+pub async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+    let declared = header(req.headers(), "Content-Length").and_then(|l| l.trim().parse::<u64>().ok());
+    if declared.is_some_and(|l| l > BODY_LIMIT as u64) {
+        return Err(ApiError::payload_too_large(BODY_LIMIT));
+    }
+    let mut body = Vec::new();
+    if let Ok(mut stream) = req.stream() {
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|_| ApiError::invalid_json())?;
+            if body.len() + chunk.len() > BODY_LIMIT {
+                return Err(ApiError::payload_too_large(BODY_LIMIT));
+            }
+            body.extend_from_slice(&chunk);
+        }
+    }
+    let content_type = header(req.headers(), "Content-Type");
+    if !body.is_empty() && content_type.is_some_and(|t| !is_json_type(&t)) {
+        return Err(ApiError::unsupported_media_type());
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_type;
+
+    #[test]
+    fn json_types() {
+        for t in ["application/json", "Application/JSON; charset=utf-8", "application/merge-patch+json"] {
+            assert!(is_json_type(t), "{t}");
+        }
+        for t in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "json"] {
+            assert!(!is_json_type(t), "{t}");
+        }
+    }
+}

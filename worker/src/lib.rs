@@ -1,0 +1,62 @@
+//! # taskgate-worker
+//!
+//! The TaskGate task API on Cloudflare Workers and D1. Every task route is authenticated by
+//! [`taskgate_verify`] running inside this Worker; handlers are thin over typed, pure modules
+//! (routing, input and query validation) that are unit-tested natively.
+
+mod auth;
+mod config;
+mod cors;
+mod error;
+mod handlers;
+mod http;
+mod input;
+mod model;
+mod query;
+mod route;
+mod store;
+
+use worker::{Context, Date, Env, Request, Response, event};
+
+use crate::error::ApiError;
+use crate::route::Route;
+
+/// The Worker's entry point: route, answer, add CORS and security headers, log one line.
+#[event(fetch)]
+pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
+    let started = Date::now().as_millis();
+    // The raw method: worker's `Method` maps unknown methods to GET.
+    let method = req.inner().method().to_ascii_uppercase();
+    let route = Route::parse(&req.path());
+    let config = config::get(&env);
+    let origin = http::header(req.headers(), "Origin");
+    let allowed = cors::allowed_origin(&config.cors_origins, origin.as_deref());
+
+    let result = match &route {
+        None => Err(ApiError::not_found("No such route.")),
+        Some(r) if method == "OPTIONS" => Ok(cors::preflight(r, allowed.as_deref())),
+        Some(r) if !r.allow().split(", ").any(|m| m == method) => Err(ApiError::method_not_allowed(r.allow())),
+        Some(r) => handlers::handle(&mut req, &env, config, r, &method, started / 1000).await,
+    };
+    let (resp, code) = match result {
+        Ok(resp) => (resp, None),
+        Err(e) => (http::render(&e), Some(e.code)),
+    };
+    let headers = resp.headers();
+    cors::decorate(headers, allowed.as_deref());
+    let _ = headers.set("X-Content-Type-Options", "nosniff");
+    let _ = headers.set("Cache-Control", "no-store");
+
+    // One line per request: no token, secret, body, query or user id.
+    worker::console_log!(
+        "{}",
+        serde_json::json!({
+            "method": method,
+            "route": route.as_ref().map_or("unmatched", Route::pattern),
+            "status": resp.status_code(),
+            "duration_ms": Date::now().as_millis().saturating_sub(started),
+            "code": code,
+        })
+    );
+    Ok(resp)
+}

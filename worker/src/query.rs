@@ -1,0 +1,231 @@
+//! The list query (`GET /tasks?status=&sort=&order=&q=&priority=&tag=&limit=&offset=`),
+//! validated, and the SQL it becomes. Pure: no Worker types. Only whitelisted SQL fragments
+//! are ever spliced; every value is a bound parameter.
+
+use crate::error::{ApiError, Fields};
+use crate::input::TAG_MAX;
+use crate::model::Priority;
+
+/// Page size bounds.
+pub const LIMIT_MAX: u32 = 200;
+/// The default page size.
+pub const LIMIT_DEFAULT: u32 = 50;
+/// The longest search string, in characters.
+pub const Q_MAX: usize = 200;
+/// The largest offset accepted.
+pub const OFFSET_MAX: u64 = 1 << 31;
+
+/// `status=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    All,
+    Pending,
+    Completed,
+}
+
+/// `sort=`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Created,
+    Updated,
+    Title,
+    DueDate,
+    Priority,
+}
+
+/// A validated list query.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub status: Status,
+    pub sort: Sort,
+    pub descending: bool,
+    /// Lower-cased search text.
+    pub q: Option<String>,
+    pub priority: Option<Priority>,
+    pub tag: Option<String>,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+impl Default for ListQuery {
+    fn default() -> Self {
+        Self {
+            status: Status::All,
+            sort: Sort::Created,
+            descending: true,
+            q: None,
+            priority: None,
+            tag: None,
+            limit: LIMIT_DEFAULT,
+            offset: 0,
+        }
+    }
+}
+
+impl ListQuery {
+    /// Validates decoded query pairs. Unknown names are ignored; a repeated known name and
+    /// any bad value are 422 `invalid_query`, naming every bad parameter.
+    pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Self, ApiError> {
+        let mut q = ListQuery::default();
+        let mut errors = Fields::new();
+        let mut seen: Vec<&str> = Vec::new();
+        for (name, value) in pairs {
+            let known = ["status", "sort", "order", "q", "priority", "tag", "limit", "offset"];
+            let Some(name) = known.iter().find(|k| **k == name).copied() else { continue };
+            if seen.contains(&name) {
+                errors.insert(name.into(), "must be given once".into());
+                continue;
+            }
+            seen.push(name);
+            let result: Result<(), String> = match name {
+                "status" => match value {
+                    "all" => Ok(q.status = Status::All),
+                    "pending" => Ok(q.status = Status::Pending),
+                    "completed" => Ok(q.status = Status::Completed),
+                    _ => Err("must be one of all, pending, completed".into()),
+                },
+                "sort" => match value {
+                    "created" => Ok(q.sort = Sort::Created),
+                    "updated" => Ok(q.sort = Sort::Updated),
+                    "title" => Ok(q.sort = Sort::Title),
+                    "due_date" => Ok(q.sort = Sort::DueDate),
+                    "priority" => Ok(q.sort = Sort::Priority),
+                    _ => Err("must be one of created, updated, title, due_date, priority".into()),
+                },
+                "order" => match value {
+                    "asc" => Ok(q.descending = false),
+                    "desc" => Ok(q.descending = true),
+                    _ => Err("must be asc or desc".into()),
+                },
+                "q" if value.chars().count() > Q_MAX => Err(format!("must be at most {Q_MAX} characters")),
+                "q" => Ok(q.q = (!value.is_empty()).then(|| value.to_lowercase())),
+                "priority" => Priority::parse(value)
+                    .map(|p| q.priority = Some(p))
+                    .ok_or("must be one of low, medium, high".into()),
+                "tag" if value.is_empty() || value.chars().count() > TAG_MAX => {
+                    Err(format!("must be 1-{TAG_MAX} characters"))
+                }
+                "tag" => Ok(q.tag = Some(value.to_owned())),
+                "limit" => parse_uint(value)
+                    .filter(|l| (1..=u64::from(LIMIT_MAX)).contains(l))
+                    .map(|l| q.limit = l as u32)
+                    .ok_or(format!("must be an integer from 1 to {LIMIT_MAX}")),
+                "offset" => parse_uint(value)
+                    .filter(|o| *o <= OFFSET_MAX)
+                    .map(|o| q.offset = o)
+                    .ok_or("must be an integer of 0 or more".into()),
+                _ => Ok(()),
+            };
+            if let Err(message) = result {
+                errors.insert(name.into(), message);
+            }
+        }
+        if errors.is_empty() { Ok(q) } else { Err(ApiError::invalid_query(errors)) }
+    }
+
+    /// `WHERE ...` for this query (parameters numbered from `?1`, the user id), and the text
+    /// values of the parameters after the user id.
+    pub fn filter(&self) -> (String, Vec<String>) {
+        let mut sql = String::from("WHERE user_id = ?1");
+        let mut params = Vec::new();
+        let mut bind = |sql: &mut String, fragment: &str, p: String| {
+            params.push(p);
+            *sql += &fragment.replace('#', &format!("?{}", params.len() + 1));
+        };
+        match self.status {
+            Status::All => {}
+            Status::Pending => sql += " AND completed = 0",
+            Status::Completed => sql += " AND completed = 1",
+        }
+        if let Some(q) = &self.q {
+            bind(&mut sql, " AND (instr(title_folded, #) > 0 OR instr(description_folded, #) > 0)", q.clone());
+        }
+        if let Some(p) = self.priority {
+            bind(&mut sql, " AND priority = #", p.as_str().into());
+        }
+        if let Some(tag) = &self.tag {
+            bind(&mut sql, " AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = #)", tag.clone());
+        }
+        (sql, params)
+    }
+
+    /// `ORDER BY ...`: the sort key, then the id in the same direction (a stable order).
+    pub fn order_by(&self) -> String {
+        let dir = if self.descending { "DESC" } else { "ASC" };
+        let key = match self.sort {
+            Sort::Created => format!("created_at {dir}"),
+            Sort::Updated => format!("updated_at {dir}"),
+            Sort::Title => format!("title COLLATE NOCASE {dir}, title {dir}"),
+            // Tasks without a due date come last in both directions.
+            Sort::DueDate => format!("due_date IS NULL, due_date {dir}"),
+            Sort::Priority => format!("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END {dir}"),
+        };
+        format!("ORDER BY {key}, id {dir}")
+    }
+}
+
+/// Canonical decimal digits only (no sign, no spaces); leading zeros are tolerated.
+fn parse_uint(s: &str) -> Option<u64> {
+    (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(q: &[(&str, &str)]) -> Result<ListQuery, Vec<String>> {
+        ListQuery::parse(q.iter().copied()).map_err(|e| e.fields.unwrap().into_keys().collect())
+    }
+
+    #[test]
+    fn defaults() {
+        assert_eq!(parse(&[]), Ok(ListQuery::default()));
+        assert_eq!(parse(&[("unknown", "x")]), Ok(ListQuery::default()));
+    }
+
+    #[test]
+    fn every_bad_parameter_is_named() {
+        let bad = [
+            ("status", "done"),
+            ("sort", "x"),
+            ("order", "up"),
+            ("priority", "p"),
+            ("tag", ""),
+            ("limit", "0"),
+            ("offset", "-1"),
+        ];
+        assert_eq!(parse(&bad).unwrap_err(), ["limit", "offset", "order", "priority", "sort", "status", "tag"]);
+    }
+
+    #[test]
+    fn limit_edges() {
+        assert_eq!(parse(&[("limit", "1")]).unwrap().limit, 1);
+        assert_eq!(parse(&[("limit", "200")]).unwrap().limit, 200);
+        assert!(parse(&[("limit", "201")]).is_err());
+        assert!(parse(&[("limit", "1.5")]).is_err());
+        assert!(parse(&[("limit", "99999999999999999999")]).is_err());
+    }
+
+    #[test]
+    fn repeated_parameter_is_invalid() {
+        assert_eq!(parse(&[("limit", "1"), ("limit", "2")]).unwrap_err(), ["limit"]);
+    }
+
+    #[test]
+    fn search_is_lowercased_and_bound() {
+        let q = parse(&[("q", "CAFÉ"), ("tag", "x'); DROP TABLE tasks;--"), ("status", "pending")]).unwrap();
+        let (sql, params) = q.filter();
+        assert_eq!(
+            sql,
+            "WHERE user_id = ?1 AND completed = 0 AND (instr(title_folded, ?2) > 0 OR instr(description_folded, ?2) > 0) AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?3)"
+        );
+        assert_eq!(params, ["café", "x'); DROP TABLE tasks;--"]);
+    }
+
+    #[test]
+    fn order_is_stable() {
+        let q = parse(&[("sort", "due_date"), ("order", "asc")]).unwrap();
+        assert_eq!(q.order_by(), "ORDER BY due_date IS NULL, due_date ASC, id ASC");
+        assert_eq!(ListQuery::default().order_by(), "ORDER BY created_at DESC, id DESC");
+    }
+}

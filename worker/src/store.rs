@@ -1,0 +1,152 @@
+//! The task table on D1. Every statement is parameterized and scoped by `user_id`.
+
+use serde::Deserialize;
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+use crate::input::{NewTask, TaskPatch};
+use crate::model::{COLUMNS, Row, Task};
+use crate::query::ListQuery;
+
+/// The current time as RFC 3339 UTC with milliseconds, computed by SQLite.
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/// A database failure. Its message is logged by the caller (it may quote SQL), never sent.
+pub type DbResult<T> = Result<T, worker::Error>;
+
+fn text(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+fn opt_text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, text)
+}
+
+fn int(n: i64) -> JsValue {
+    JsValue::from_f64(n as f64)
+}
+
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
+
+fn tags_json(tags: &[String]) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "[]".into())
+}
+
+fn statement(db: &D1Database, sql: String, params: &[JsValue]) -> DbResult<D1PreparedStatement> {
+    db.prepare(sql).bind(params)
+}
+
+/// Whether the database answers.
+pub async fn ping(db: &D1Database) -> DbResult<()> {
+    db.prepare("SELECT 1 AS ok").first::<serde_json::Value>(None).await.map(|_| ())
+}
+
+/// One page of the user's tasks, and how many match in all.
+pub async fn list(db: &D1Database, user: &str, q: &ListQuery) -> DbResult<(Vec<Task>, u64)> {
+    let (filter, params) = q.filter();
+    let mut values = vec![text(user)];
+    values.extend(params.iter().map(|p| text(p)));
+    let n = values.len();
+    let page_sql = format!("SELECT {COLUMNS} FROM tasks {filter} {} LIMIT ?{} OFFSET ?{}", q.order_by(), n + 1, n + 2);
+    let mut page_values = values.clone();
+    page_values.push(int(i64::from(q.limit)));
+    page_values.push(int(q.offset as i64));
+    let page = statement(db, page_sql, &page_values)?;
+    let count = statement(db, format!("SELECT count(*) AS n FROM tasks {filter}"), &values)?;
+    let results = db.batch(vec![page, count]).await?;
+    #[derive(Deserialize)]
+    struct Count {
+        n: u64,
+    }
+    let tasks = results[0].results::<Row>()?.into_iter().map(Task::from).collect();
+    let total = results[1].results::<Count>()?.first().map_or(0, |c| c.n);
+    Ok((tasks, total))
+}
+
+/// Inserts a task for `user`.
+pub async fn create(db: &D1Database, user: &str, t: &NewTask) -> DbResult<Task> {
+    let sql = format!(
+        "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, description_folded, created_at, updated_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW}, {NOW}) RETURNING {COLUMNS}"
+    );
+    let params = [
+        text(user),
+        text(&t.title),
+        opt_text(t.description.as_deref()),
+        int(i64::from(t.completed)),
+        text(t.priority.as_str()),
+        opt_text(t.due_date.as_deref()),
+        text(&tags_json(&t.tags)),
+        text(&fold(&t.title)),
+        text(&fold(t.description.as_deref().unwrap_or(""))),
+    ];
+    let row = statement(db, sql, &params)?.first::<Row>(None).await?;
+    row.map(Task::from).ok_or_else(|| worker::Error::RustError("insert returned no row".into()))
+}
+
+/// The user's task `id`, if it exists.
+pub async fn get(db: &D1Database, user: &str, id: i64) -> DbResult<Option<Task>> {
+    let sql = format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1 AND user_id = ?2");
+    Ok(statement(db, sql, &[int(id), text(user)])?.first::<Row>(None).await?.map(Task::from))
+}
+
+/// Whether the user has a task `id`.
+pub async fn exists(db: &D1Database, user: &str, id: i64) -> DbResult<bool> {
+    let sql = "SELECT 1 AS ok FROM tasks WHERE id = ?1 AND user_id = ?2".to_owned();
+    Ok(statement(db, sql, &[int(id), text(user)])?.first::<serde_json::Value>(None).await?.is_some())
+}
+
+/// `updated_at` moves to now, and always forward (at least 1 ms past its last value).
+const TOUCH: &str = "updated_at = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds'))";
+
+/// Applies a partial update to the user's task `id`; `None` when there is no such task.
+pub async fn update(db: &D1Database, user: &str, id: i64, p: &TaskPatch) -> DbResult<Option<Task>> {
+    let mut sets: Vec<String> = Vec::new();
+    let mut params = vec![int(id), text(user)];
+    let mut set = |column: &str, value: JsValue| {
+        params.push(value);
+        sets.push(format!("{column} = ?{}", params.len()));
+    };
+    if let Some(title) = &p.title {
+        set("title", text(title));
+        set("title_folded", text(&fold(title)));
+    }
+    if let Some(description) = &p.description {
+        set("description", opt_text(description.as_deref()));
+        set("description_folded", text(&fold(description.as_deref().unwrap_or(""))));
+    }
+    if let Some(completed) = p.completed {
+        set("completed", int(i64::from(completed)));
+    }
+    if let Some(priority) = p.priority {
+        set("priority", text(priority.as_str()));
+    }
+    if let Some(due) = &p.due_date {
+        set("due_date", opt_text(due.as_deref()));
+    }
+    if let Some(tags) = &p.tags {
+        set("tags", text(&tags_json(tags)));
+    }
+    sets.push(TOUCH.into());
+    let sql = format!("UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {COLUMNS}", sets.join(", "));
+    Ok(statement(db, sql, &params)?.first::<Row>(None).await?.map(Task::from))
+}
+
+/// Sets `completed` (or toggles it, atomically, when `None`); `None` when there is no such task.
+pub async fn set_completed(db: &D1Database, user: &str, id: i64, completed: Option<bool>) -> DbResult<Option<Task>> {
+    let value = match completed {
+        Some(c) => i64::from(c).to_string(),
+        None => "1 - completed".into(),
+    };
+    let sql =
+        format!("UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {COLUMNS}");
+    Ok(statement(db, sql, &[int(id), text(user)])?.first::<Row>(None).await?.map(Task::from))
+}
+
+/// Deletes the user's task `id`; `false` when there was none.
+pub async fn delete(db: &D1Database, user: &str, id: i64) -> DbResult<bool> {
+    let sql = "DELETE FROM tasks WHERE id = ?1 AND user_id = ?2 RETURNING id".to_owned();
+    Ok(statement(db, sql, &[int(id), text(user)])?.first::<serde_json::Value>(None).await?.is_some())
+}
