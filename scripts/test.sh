@@ -24,7 +24,15 @@ wasm() {
   cargo test -p taskgate-verify --target wasm32-unknown-unknown 2>&1 | grep -E "^(test result|running|error|failures)|FAIL|panicked"; test "${PIPESTATUS[0]}" -eq 0
 }
 
+e2e() {
+  step "Worker: release build (worker-build)"
+  bash scripts/build-worker.sh
+  step "End-to-end: the task API under a real wrangler dev with local D1"
+  # node_modules/.bin first: Node 22 for wrangler; explicit file paths (no globbing by node).
+  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
+}
+
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm e2e)
 for s in "${suites[@]}"; do "$s"; done
 step "all passed: ${suites[*]}"

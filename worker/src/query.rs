@@ -78,34 +78,42 @@ impl ListQuery {
             }
             seen.push(name);
             let result: Result<(), String> = match name {
-                "status" => match value {
-                    "all" => Ok(q.status = Status::All),
-                    "pending" => Ok(q.status = Status::Pending),
-                    "completed" => Ok(q.status = Status::Completed),
-                    _ => Err("must be one of all, pending, completed".into()),
-                },
-                "sort" => match value {
-                    "created" => Ok(q.sort = Sort::Created),
-                    "updated" => Ok(q.sort = Sort::Updated),
-                    "title" => Ok(q.sort = Sort::Title),
-                    "due_date" => Ok(q.sort = Sort::DueDate),
-                    "priority" => Ok(q.sort = Sort::Priority),
-                    _ => Err("must be one of created, updated, title, due_date, priority".into()),
-                },
-                "order" => match value {
-                    "asc" => Ok(q.descending = false),
-                    "desc" => Ok(q.descending = true),
-                    _ => Err("must be asc or desc".into()),
-                },
+                "status" => one_of(
+                    value,
+                    &[("all", Status::All), ("pending", Status::Pending), ("completed", Status::Completed)],
+                )
+                .map(|v| q.status = v)
+                .ok_or("must be one of all, pending, completed".into()),
+                "sort" => one_of(
+                    value,
+                    &[
+                        ("created", Sort::Created),
+                        ("updated", Sort::Updated),
+                        ("title", Sort::Title),
+                        ("due_date", Sort::DueDate),
+                        ("priority", Sort::Priority),
+                    ],
+                )
+                .map(|v| q.sort = v)
+                .ok_or("must be one of created, updated, title, due_date, priority".into()),
+                "order" => one_of(value, &[("asc", false), ("desc", true)])
+                    .map(|v| q.descending = v)
+                    .ok_or("must be asc or desc".into()),
                 "q" if value.chars().count() > Q_MAX => Err(format!("must be at most {Q_MAX} characters")),
-                "q" => Ok(q.q = (!value.is_empty()).then(|| value.to_lowercase())),
+                "q" => {
+                    q.q = (!value.is_empty()).then(|| value.to_lowercase());
+                    Ok(())
+                }
                 "priority" => Priority::parse(value)
                     .map(|p| q.priority = Some(p))
                     .ok_or("must be one of low, medium, high".into()),
                 "tag" if value.is_empty() || value.chars().count() > TAG_MAX => {
                     Err(format!("must be 1-{TAG_MAX} characters"))
                 }
-                "tag" => Ok(q.tag = Some(value.to_owned())),
+                "tag" => {
+                    q.tag = Some(value.to_owned());
+                    Ok(())
+                }
                 "limit" => parse_uint(value)
                     .filter(|l| (1..=u64::from(LIMIT_MAX)).contains(l))
                     .map(|l| q.limit = l as u32)
@@ -162,6 +170,11 @@ impl ListQuery {
         };
         format!("ORDER BY {key}, id {dir}")
     }
+}
+
+/// The value paired with `name`, if any.
+fn one_of<T: Copy>(name: &str, choices: &[(&str, T)]) -> Option<T> {
+    choices.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
 }
 
 /// Canonical decimal digits only (no sign, no spaces); leading zeros are tolerated.
