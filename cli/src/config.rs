@@ -14,9 +14,13 @@ pub struct Config {
 }
 
 impl Config {
-    /// The environment first, then `file` (a missing file is fine).
-    pub fn load(file: &str) -> Result<Self, String> {
-        let vars = std::fs::read_to_string(file).map(|t| parse_vars(&t)).unwrap_or_default();
+    /// The environment first, then `file` (a missing file is fine unless `explicit`).
+    pub fn load(file: &str, explicit: bool) -> Result<Self, String> {
+        let vars = match std::fs::read_to_string(file) {
+            Ok(text) => parse_vars(&text),
+            Err(e) if explicit => return Err(format!("cannot read {file}: {e}")),
+            Err(_) => HashMap::new(),
+        };
         let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).or_else(|| vars.get(k).cloned());
         Ok(Self {
             secret: get("BETTER_AUTH_SECRET"),

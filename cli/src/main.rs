@@ -6,7 +6,7 @@
 
 mod config;
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 use base64::Engine as _;
@@ -19,6 +19,9 @@ usage:
       print a token for <user-id>, signed with the current key
   taskgate verify [TOKEN] [--env-file FILE]
       verify TOKEN (or standard input); print its claims, or the error code and exit 1
+  taskgate verify-batch --now SECONDS [--env-file FILE]
+      read JSON-string tokens, one per line, from standard input; print one JSON line each:
+      {ok: true, sub} or {ok: false, code, claim} (for differential tests)
   taskgate inspect [TOKEN]
       decode TOKEN (or standard input) without a key and list what verification would refuse
   taskgate secret
@@ -70,8 +73,8 @@ fn token_arg(positional: &[&str]) -> Result<String, String> {
 
 fn run(args: &[String]) -> Result<ExitCode, String> {
     let (positional, options) = parse(args)?;
-    let env_file = option(&options, "env-file").unwrap_or(".dev.vars");
-    let cfg = || config::Config::load(env_file);
+    let explicit = option(&options, "env-file");
+    let cfg = || config::Config::load(explicit.unwrap_or(".dev.vars"), explicit.is_some());
     match positional.first().copied() {
         Some("mint") => {
             let user = positional.get(1).ok_or("mint needs a user id")?;
@@ -111,6 +114,25 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                     Ok(ExitCode::FAILURE)
                 }
             }
+        }
+        Some("verify-batch") => {
+            let cfg = cfg()?;
+            let verifier = Verifier::new(cfg.keys()?, cfg.options()?).map_err(|e| e.to_string())?;
+            let now = option(&options, "now")
+                .map(|n| n.parse::<u64>().map_err(|_| format!("--now: not a number: {n}")))
+                .transpose()?
+                .unwrap_or_else(now);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            for line in std::io::stdin().lines() {
+                let line = line.map_err(|e| e.to_string())?;
+                let token: String = serde_json::from_str(&line).map_err(|e| format!("not a JSON string: {e}"))?;
+                let result = match verifier.verify(&token, now) {
+                    Ok(c) => json!({ "ok": true, "sub": c.sub() }),
+                    Err(e) => json!({ "ok": false, "code": e.code().as_str(), "claim": e.claim_name() }),
+                };
+                writeln!(out, "{result}").map_err(|e| e.to_string())?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Some("inspect") => {
             let token = token_arg(&positional)?;

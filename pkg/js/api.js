@@ -1,0 +1,243 @@
+// The package's API over the wasm-bindgen glue. Platform entries (node.js, workerd.js,
+// edge.js, browser.js) initialize the Wasm, then re-export this module.
+import {
+  Verifier as WasmVerifier,
+  inspect as wasmInspect,
+  sign as wasmSign,
+  errorCodes,
+  errorDescriptions,
+  claimNames,
+} from './wasm/taskgate.js';
+
+let CODES;
+let DESCRIPTIONS;
+let CLAIMS;
+function tables() {
+  if (!CODES) {
+    CODES = errorCodes();
+    DESCRIPTIONS = errorDescriptions();
+    CLAIMS = claimNames();
+  }
+}
+
+/** A failed verification (or a key that cannot be used): a stable `code`, maybe a `claim`. */
+export class TokenError extends Error {
+  constructor(code, claim, message) {
+    super(message ?? code);
+    this.name = 'TokenError';
+    this.code = code;
+    if (claim) this.claim = claim;
+  }
+}
+
+function decodeError(n) {
+  tables();
+  const code = CODES[n & 0xff] || 'invalid_config';
+  const claim = CLAIMS[n >> 8] || undefined;
+  const sentence = DESCRIPTIONS[n & 0xff] || code;
+  return { code, claim, message: claim ? `${sentence} (claim "${claim}")` : sentence };
+}
+
+function tokenError(n) {
+  if (typeof n !== 'number') throw n;
+  const { code, claim, message } = decodeError(n);
+  return new TokenError(code, claim, message);
+}
+
+const RING = /^\s*[^:,\s]+:[^,]+(,\s*[^:,\s]+:[^,]+)*\s*$/;
+
+/**
+ * Keys: a secret string (its UTF-8 bytes), a Uint8Array, a `BETTER_AUTH_SECRETS` ring string
+ * (`2:new,1:old`), or an object `{ secret }`, `{ secrets }` or an environment
+ * (`{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`; the ring wins when both are set).
+ */
+function resolveKeys(keys) {
+  if (keys instanceof Uint8Array) return { secret: keys, ring: undefined };
+  if (typeof keys === 'string') {
+    return RING.test(keys) ? { secret: undefined, ring: keys } : { secret: new TextEncoder().encode(keys), ring: undefined };
+  }
+  if (keys && typeof keys === 'object') {
+    const ring = keys.secrets ?? keys.BETTER_AUTH_SECRETS;
+    if (typeof ring === 'string' && ring.trim()) return { secret: undefined, ring };
+    const secret = keys.secret ?? keys.BETTER_AUTH_SECRET;
+    if (secret instanceof Uint8Array) return { secret, ring: undefined };
+    if (typeof secret === 'string') return { secret: new TextEncoder().encode(secret), ring: undefined };
+  }
+  throw new TokenError('invalid_config', undefined, 'keys must be a secret string, a Uint8Array, a BETTER_AUTH_SECRETS ring, or { secret } / { secrets }');
+}
+
+function clockOf(now) {
+  if (now === undefined) return () => Math.floor(Date.now() / 1000);
+  if (typeof now === 'function') return () => toSeconds(now());
+  const fixed = toSeconds(now);
+  return () => fixed;
+}
+
+function toSeconds(t) {
+  if (t instanceof Date) return Math.floor(t.getTime() / 1000);
+  if (typeof t === 'number' && Number.isFinite(t)) return Math.floor(t);
+  throw new TokenError('invalid_config', undefined, 'options.now must be seconds since the epoch, a Date, or a function returning one');
+}
+
+function integer(value, name, min, max, fallback) {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new TokenError('invalid_config', undefined, `options.${name} must be an integer from ${min} to ${max}`);
+  }
+  return value;
+}
+
+function optionalString(value, name) {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new TokenError('invalid_config', undefined, `options.${name} must be a string`);
+  return value;
+}
+
+/** The result of a successful verification. `claims` and `header` are parsed on first use. */
+class Verified {
+  #decoded;
+  #headerLength;
+  #claims;
+  #header;
+  constructor(userId, decoded, headerLength) {
+    this.userId = userId;
+    this.#decoded = decoded;
+    this.#headerLength = headerLength;
+  }
+  get claims() {
+    return (this.#claims ??= JSON.parse(this.#decoded.slice(this.#headerLength)));
+  }
+  get header() {
+    return (this.#header ??= JSON.parse(this.#decoded.slice(0, this.#headerLength)));
+  }
+  toJSON() {
+    return { userId: this.userId, claims: this.claims, header: this.header };
+  }
+}
+
+/**
+ * A verifier for `keys` with `options` (`leeway`, `issuer`, `audience`, `maxAge`,
+ * `maxTokenLength`, `requireExp`, `now`). Key schedules are computed once, here.
+ */
+export function createVerifier(keys, options = {}) {
+  const { secret, ring } = resolveKeys(keys);
+  const leeway = integer(options.leeway, 'leeway', 0, 300, 0);
+  const maxTokenLength = integer(options.maxTokenLength, 'maxTokenLength', 1, 2 ** 31 - 1, 8192);
+  const maxAge = options.maxAge === undefined ? undefined : integer(options.maxAge, 'maxAge', 0, Number.MAX_SAFE_INTEGER);
+  const requireExp = options.requireExp ?? true;
+  const clock = clockOf(options.now);
+  let wasm;
+  try {
+    wasm = new WasmVerifier(secret, ring, leeway, optionalString(options.issuer, 'issuer'), optionalString(options.audience, 'audience'), maxAge, maxTokenLength, Boolean(requireExp));
+  } catch (n) {
+    throw tokenError(n);
+  }
+  return {
+    /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError. */
+    verify(token) {
+      if (typeof token !== 'string') throw tokenError(1); // missing_token
+      const n = wasm.verify(token, clock());
+      if (n !== 0) throw tokenError(n);
+      return new Verified(wasm.sub(), wasm.decoded(), wasm.headerLength());
+    },
+    /** Releases the Wasm memory now (it is also released when garbage-collected). */
+    free() {
+      wasm.free();
+    },
+  };
+}
+
+/** One-shot verification; prefer `createVerifier` to reuse the key schedule. */
+export function verify(token, keys, options = {}) {
+  const v = createVerifier(keys, options);
+  try {
+    return v.verify(token);
+  } finally {
+    v.free();
+  }
+}
+
+const TIME_CLAIMS = ['exp', 'nbf', 'iat'];
+
+function parseJson(text) {
+  if (text === null || text === undefined) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decodes a token without a key. Never throws: `{ header, payload, headerText, payloadText,
+ * segments, times, problems, signatureChecked: false }`; `problems` lists what verification
+ * would refuse, short of the signature, as `{ code, claim, message }`.
+ */
+export function inspect(token, options = {}) {
+  const text = typeof token === 'string' ? token : '';
+  const parts = text.split('.');
+  const result = {
+    header: null,
+    payload: null,
+    headerText: null,
+    payloadText: null,
+    segments: { header: parts[0] ?? '', payload: parts[1] ?? '', signature: parts.slice(2).join('.') },
+    segmentCount: text ? parts.length : 0,
+    times: { exp: null, nbf: null, iat: null },
+    problems: [],
+    signatureChecked: false,
+  };
+  try {
+    let now;
+    try {
+      now = clockOf(options.now)();
+    } catch {
+      now = Math.floor(Date.now() / 1000);
+    }
+    const leeway = Number.isInteger(options.leeway) && options.leeway >= 0 ? Math.min(options.leeway, 300) : 0;
+    const raw = wasmInspect(text, now, leeway, typeof options.issuer === 'string' ? options.issuer : undefined, typeof options.audience === 'string' ? options.audience : undefined);
+    result.headerText = raw[0];
+    result.payloadText = raw[1];
+    result.header = parseJson(raw[0]);
+    result.payload = parseJson(raw[1]);
+    result.problems = raw.slice(3).map(decodeError);
+    if (result.payload && typeof result.payload === 'object') {
+      for (const c of TIME_CLAIMS) {
+        const v = result.payload[c];
+        if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 253402300799) result.times[c] = new Date(v * 1000);
+      }
+    }
+  } catch (e) {
+    result.problems = [{ code: 'malformed_token', claim: undefined, message: `the token could not be inspected (${e?.message ?? e})` }];
+  }
+  return result;
+}
+
+/**
+ * Issues an HS256 token with the ring's current key (`kid` = its version). Server-side only:
+ * whoever holds the secret can mint any user's token. `iat` defaults to now and `exp` to
+ * now + `expiresIn` seconds (default 86400), unless `claims` sets them.
+ */
+export function sign(claims, keys, options = {}) {
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
+    throw new TypeError('claims must be an object');
+  }
+  const now = clockOf(options.now)();
+  const expiresIn = integer(options.expiresIn, 'expiresIn', 1, 253402300799, 86400);
+  const payload = { ...claims };
+  payload.iat ??= now;
+  payload.exp ??= now + expiresIn;
+  const { secret, ring } = resolveKeys(keys);
+  try {
+    return wasmSign(JSON.stringify(payload), secret, ring);
+  } catch (n) {
+    throw tokenError(n);
+  }
+}
+
+/** The stable error codes. */
+export const ERROR_CODES = Object.freeze([
+  'missing_token', 'malformed_token', 'token_too_large', 'unsupported_algorithm', 'unsupported_header',
+  'invalid_signature', 'token_expired', 'token_not_yet_valid', 'missing_claim', 'invalid_claim',
+  'invalid_issuer', 'invalid_audience', 'weak_key', 'invalid_config',
+]);

@@ -1,0 +1,129 @@
+/** The stable error codes (the same strings in Rust, in this package and in HTTP bodies). */
+export type ErrorCode =
+  | 'missing_token' | 'malformed_token' | 'token_too_large' | 'unsupported_algorithm' | 'unsupported_header'
+  | 'invalid_signature' | 'token_expired' | 'token_not_yet_valid' | 'missing_claim' | 'invalid_claim'
+  | 'invalid_issuer' | 'invalid_audience' | 'weak_key' | 'invalid_config';
+
+/** The claims an error can concern. */
+export type ClaimName = 'exp' | 'nbf' | 'iat' | 'sub' | 'user_id' | 'iss' | 'aud' | 'jti' | 'email' | 'user_email';
+
+/** A failed verification, or keys/options that cannot be used (`weak_key`, `invalid_config`). */
+export class TokenError extends Error {
+  readonly name: 'TokenError';
+  /** The stable code. */
+  readonly code: ErrorCode;
+  /** The claim the error concerns, when it concerns one. */
+  readonly claim?: ClaimName;
+}
+
+/**
+ * Keys: a secret string (its UTF-8 bytes are the HMAC key), a Uint8Array, a
+ * `BETTER_AUTH_SECRETS` ring string (`"2:new...,1:old..."`), or an object naming which:
+ * `{ secret }`, `{ secrets }`, or an environment `{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`.
+ * Keys under 32 bytes are refused (`weak_key`).
+ */
+export type Keys =
+  | string
+  | Uint8Array
+  | { secret: string | Uint8Array }
+  | { secrets: string }
+  | { BETTER_AUTH_SECRET?: string; BETTER_AUTH_SECRETS?: string };
+
+/** Seconds since the epoch, a Date, or a function returning either. */
+export type Clock = number | Date | (() => number | Date);
+
+export interface VerifyOptions {
+  /** Seconds of clock skew tolerated (0-300, default 0). */
+  leeway?: number;
+  /** When set, `iss` must equal it. */
+  issuer?: string;
+  /** When set, `aud` (string or array) must contain it. */
+  audience?: string;
+  /** When set, tokens whose `iat` is older than this many seconds are expired. */
+  maxAge?: number;
+  /** The longest token accepted, in bytes (default 8192). */
+  maxTokenLength?: number;
+  /** Whether `exp` is required (default true). */
+  requireExp?: boolean;
+  /** The clock (for tests). */
+  now?: Clock;
+}
+
+/** The registered claims, plus any others the token carries. */
+export interface Claims {
+  sub: string;
+  exp?: number;
+  iat?: number;
+  nbf?: number;
+  iss?: string;
+  aud?: string | string[];
+  jti?: string;
+  email?: string;
+  user_email?: string;
+  user_id?: string;
+  [claim: string]: unknown;
+}
+
+/** A verified token. `claims` and `header` are parsed on first access. */
+export interface Verified {
+  /** The user id (`sub`). */
+  readonly userId: string;
+  readonly claims: Claims;
+  readonly header: { alg: 'HS256'; typ?: string; kid?: string; [member: string]: unknown };
+  toJSON(): { userId: string; claims: Claims; header: Record<string, unknown> };
+}
+
+export interface Verifier {
+  /** Verifies a token; throws a {@link TokenError} with the first failing check's code. */
+  verify(token: string): Verified;
+  /** Releases the Wasm memory now (otherwise released when garbage-collected). */
+  free(): void;
+}
+
+/** A reusable verifier: key schedules are computed once. Throws `weak_key` / `invalid_config`. */
+export function createVerifier(keys: Keys, options?: VerifyOptions): Verifier;
+
+/** One-shot verification. Prefer {@link createVerifier} on hot paths. */
+export function verify(token: string, keys: Keys, options?: VerifyOptions): Verified;
+
+export interface Problem {
+  code: ErrorCode;
+  claim?: ClaimName;
+  message: string;
+}
+
+export interface Inspection {
+  /** The decoded header, when it is JSON. */
+  header: Record<string, unknown> | null;
+  /** The decoded payload, when it is JSON. */
+  payload: Record<string, unknown> | null;
+  headerText: string | null;
+  payloadText: string | null;
+  /** The raw base64url segments. */
+  segments: { header: string; payload: string; signature: string };
+  segmentCount: number;
+  /** The time claims as dates, when they are valid NumericDates. */
+  times: { exp: Date | null; nbf: Date | null; iat: Date | null };
+  /** What verification would refuse, short of the signature, in check order. */
+  problems: Problem[];
+  /** Always false: inspection never checks the MAC. */
+  signatureChecked: false;
+}
+
+/** Decodes any string without a key. Never throws. */
+export function inspect(token: string, options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now'>): Inspection;
+
+export interface SignOptions {
+  /** Lifetime in seconds when `claims` has no `exp` (default 86400). */
+  expiresIn?: number;
+  now?: Clock;
+}
+
+/**
+ * Issues an HS256 token with the ring's current key (`kid` = its version).
+ * **Server-side only**: whoever holds the secret can mint any user's token.
+ */
+export function sign(claims: Record<string, unknown>, keys: Keys, options?: SignOptions): string;
+
+/** The stable error codes. */
+export const ERROR_CODES: readonly ErrorCode[];

@@ -1,0 +1,22 @@
+import type { NextRequest, NextResponse } from 'next/server';
+import type { Keys, VerifyOptions } from './index.js';
+
+export interface ProxyOptions {
+  /** Default: `BETTER_AUTH_SECRETS` or else `BETTER_AUTH_SECRET` from `process.env`. */
+  keys?: Keys;
+  /** Verification options (leeway, issuer, audience, ...). */
+  verify?: VerifyOptions;
+  /** A cookie to read the token from when the request has no `Authorization: Bearer` header. */
+  cookie?: string;
+  /** Where pages redirect when the token is missing or bad (`?next=<path>` is added). Default `/login`. */
+  loginPath?: string;
+  /** Which paths answer JSON 401/403 instead of redirecting. Default: `/api` and below. */
+  isApi?: (pathname: string) => boolean;
+  /** The request header that carries the verified user id onward. Default `x-user-id`. */
+  userIdHeader?: string;
+  /** The user a path belongs to (403 when it is not the token's). Default: `/api/{user_id}/tasks...`. */
+  owner?: (pathname: string) => string | null | undefined;
+}
+
+/** A `proxy(request)` for Next.js `proxy.ts` (Node runtime) or `middleware.ts` (Edge runtime). */
+export function createProxy(options?: ProxyOptions): (request: NextRequest) => NextResponse;
