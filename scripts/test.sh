@@ -32,7 +32,22 @@ e2e() {
   PATH="$PWD/node_modules/.bin:$PATH" node --test --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
 }
 
+pkg() {
+  step "npm package: build (wasm32 + wasm-bindgen + wasm-opt)"
+  bash scripts/build-pkg.sh
+  cargo build -q -p taskgate-cli
+  step "npm package: Node tests (rules, tools, vectors, differential against the Rust crate, packed tarball)"
+  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot pkg/test/*.test.mjs
+}
+
+platforms() {
+  bash scripts/build-pkg.sh
+  step "npm package on every platform: headless Chromium, workerd (wrangler dev), Next.js 16 proxy.ts and middleware.ts"
+  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot \
+    tests/browser/pkg.test.mjs tests/workerd/pkg.test.mjs tests/next/next.test.mjs
+}
+
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm e2e)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm pkg platforms e2e)
 for s in "${suites[@]}"; do "$s"; done
 step "all passed: ${suites[*]}"

@@ -1,7 +1,7 @@
 // Starts a real `wrangler dev --local` (workerd + local D1) for a test file, on free ports, in
 // its own temporary directory (config, .dev.vars, D1 state), and stops it by process group.
 import { spawn, execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -55,12 +55,24 @@ export class WorkerServer {
    * @param {object} opts
    * @param {Record<string,string>} [opts.secrets] written to .dev.vars (omit for none)
    * @param {Record<string,string>} [opts.vars] [vars] of the config
+   * @param {string} [opts.toml] another Worker's whole wrangler.toml (then no migrations)
+   * @param {Record<string,string>} [opts.files] files to write in the server's directory
+   * @param {Record<string,string>} [opts.links] symlinks to create there (path -> target)
    */
-  constructor({ secrets = {}, vars = {} } = {}) {
+  constructor({ secrets = {}, vars = {}, toml, files = {}, links = {} } = {}) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'taskgate-worker-'));
     this.config = path.join(this.dir, 'wrangler.toml');
     this.state = path.join(this.dir, 'state');
-    writeFileSync(this.config, testConfig({ CORS_ORIGINS: 'http://localhost:3000', ...vars }));
+    this.migrations = toml === undefined;
+    writeFileSync(this.config, toml ?? testConfig({ CORS_ORIGINS: 'http://localhost:3000', ...vars }));
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
+      writeFileSync(path.join(this.dir, rel), text);
+    }
+    for (const [rel, target] of Object.entries(links)) {
+      mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
+      symlinkSync(target, path.join(this.dir, rel));
+    }
     const devVars = Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join('');
     if (devVars) writeFileSync(path.join(this.dir, '.dev.vars'), devVars);
     this.output = '';
@@ -75,6 +87,7 @@ export class WorkerServer {
   }
 
   async migrate() {
+    if (!this.migrations) return;
     const { stdout, stderr } = await promisify(execFile)(
       WRANGLER,
       ['d1', 'migrations', 'apply', 'taskgate', '--local', '--config', this.config, '--persist-to', this.state],

@@ -1,0 +1,8 @@
+import { headers } from 'next/headers';
+
+export const dynamic = 'force-dynamic';
+
+export default async function Dashboard() {
+  const user = (await headers()).get('x-user-id');
+  return <main id="user">dashboard of {user}</main>;
+}

@@ -1,0 +1,113 @@
+// Next.js 16 with taskgate-verify/next, built and started for real: once as proxy.ts (Node
+// runtime) and once as middleware.ts (Edge runtime). The package is installed from its packed
+// tarball, as users get it.
+import { before, after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ROOT, freePort } from '../lib/worker.mjs';
+import { token, now, b64url } from '../lib/tokens.mjs';
+
+const APP = path.join(ROOT, 'tests/next-app');
+const NEXT = path.join(APP, 'node_modules/.bin/next');
+const SECRET = 'next-test-secret-0123456789-abcdefghijklm';
+const ENV = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` };
+
+before(() => {
+  // Install the packed tarball into the fixture's node_modules (what `npm install <tgz>` does; no deps).
+  const dir = mkdtempSync(path.join(tmpdir(), 'taskgate-next-'));
+  const file = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: path.join(ROOT, 'pkg') }))[0].filename;
+  const target = path.join(APP, 'node_modules/taskgate-verify');
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  execFileSync('tar', ['xzf', path.join(dir, file), '-C', target, '--strip-components=1']);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+for (const variant of ['proxy', 'middleware']) {
+  describe(`${variant}.ts (${variant === 'proxy' ? 'Node' : 'Edge'} runtime)`, () => {
+    let proc, base, exited;
+    before(async () => {
+      for (const v of ['proxy', 'middleware']) rmSync(path.join(APP, `${v}.ts`), { force: true });
+      copyFileSync(path.join(APP, 'variants', `${variant}.ts`), path.join(APP, `${variant}.ts`));
+      const env = { ...ENV, NEXT_DIST_DIR: `.next-${variant}` };
+      execFileSync(NEXT, ['build'], { cwd: APP, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const port = await freePort();
+      base = `http://127.0.0.1:${port}`;
+      proc = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: APP, env: { ...env, BETTER_AUTH_SECRET: SECRET }, detached: true, stdio: 'ignore',
+      });
+      exited = new Promise((r) => proc.on('exit', r));
+      for (let i = 0; i < 120; i++) {
+        try { await fetch(`${base}/`); return; } catch { await new Promise((r) => setTimeout(r, 250)); }
+      }
+      throw new Error('next start did not answer');
+    });
+    after(async () => {
+      if (proc && proc.exitCode === null) {
+        try { process.kill(-proc.pid, 'SIGTERM'); } catch { }
+        await exited;
+      }
+      rmSync(path.join(APP, `${variant}.ts`), { force: true });
+    });
+
+    const get = (p, headers = {}) => fetch(base + p, { headers, redirect: 'manual' });
+    const bearer = (t) => ({ Authorization: `Bearer ${t}` });
+
+    it('a page without a token redirects to /login?next=<path>', async () => {
+      const r = await get('/dashboard?tab=2');
+      assert.equal(r.status, 307);
+      const loc = new URL(r.headers.get('location'), base);
+      assert.equal(loc.pathname, '/login');
+      assert.equal(loc.searchParams.get('next'), '/dashboard?tab=2');
+    });
+    it('an API route without a token answers JSON 401 missing_token', async () => {
+      const r = await get('/api/alice/tasks');
+      assert.equal(r.status, 401);
+      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="tasks"');
+      assert.equal((await r.json()).code, 'missing_token');
+    });
+    it('a valid token passes, with the verified user id in x-user-id', async () => {
+      const t = token('alice', { secret: SECRET });
+      const page = await get('/dashboard', bearer(t));
+      assert.equal(page.status, 200);
+      assert.match(await page.text(), /dashboard of (<!-- -->)?alice/);
+      const api = await get('/api/alice/tasks', bearer(t));
+      assert.deepEqual(await api.json(), { path_user: 'alice', verified_user: 'alice' });
+    });
+    it('a client-sent x-user-id is removed before the app sees it', async () => {
+      const t = token('alice', { secret: SECRET });
+      const r = await get('/api/alice/tasks', { ...bearer(t), 'x-user-id': 'mallory' });
+      assert.equal((await r.json()).verified_user, 'alice');
+    });
+    it('the token may come from the configured cookie', async () => {
+      const r = await get('/api/alice/tasks', { Cookie: `session_token=${token('alice', { secret: SECRET })}` });
+      assert.equal(r.status, 200);
+    });
+    it('an expired token: pages redirect, API answers 401 token_expired', async () => {
+      const t = token('alice', { secret: SECRET, claims: { exp: now() - 5 } });
+      assert.equal((await get('/dashboard', bearer(t))).status, 307);
+      const r = await get('/api/alice/tasks', bearer(t));
+      assert.equal(r.status, 401);
+      assert.deepEqual(await r.json(), { detail: 'the token has expired (claim "exp")', code: 'token_expired', claim: 'exp' });
+      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="tasks", error="invalid_token", error_description="token_expired"');
+    });
+    it('a tampered token is 401 invalid_signature', async () => {
+      const [h, , s] = token('alice', { secret: SECRET }).split('.');
+      const r = await get('/api/alice/tasks', bearer(`${h}.${b64url(JSON.stringify({ sub: 'alice', exp: now() + 999 }))}.${s}`));
+      assert.equal(r.status, 401);
+      assert.equal((await r.json()).code, 'invalid_signature');
+    });
+    it("another user's API path answers JSON 403 forbidden", async () => {
+      const r = await get('/api/bob/tasks', bearer(token('alice', { secret: SECRET })));
+      assert.equal(r.status, 403);
+      assert.equal((await r.json()).code, 'forbidden');
+    });
+    it('public pages are not touched', async () => {
+      assert.equal((await get('/')).status, 200);
+      assert.equal((await get('/login')).status, 200);
+    });
+  });
+}
