@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+bash scripts/build-inspector.sh
 out=worker/build/index.js
 if [ -f "$out" ] && [ -z "${FORCE_BUILD:-}" ] && \
    [ -z "$(find worker/src worker/Cargo.toml worker/openapi.json crate-verify/src crate-verify/Cargo.toml Cargo.lock -newer "$out" -print -quit)" ]; then

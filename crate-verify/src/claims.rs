@@ -14,9 +14,8 @@ use serde_json::value::RawValue;
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
 use crate::options::Options;
+use crate::time::NumericDate;
 
-/// The largest accepted numeric date: 9999-12-31T23:59:59Z.
-pub const MAX_NUMERIC_DATE: f64 = 253_402_300_799.0;
 /// The longest accepted `sub`, in characters.
 pub const MAX_SUB_CHARS: usize = 255;
 
@@ -59,9 +58,9 @@ pub struct Claims {
     aud: Option<Text>,
     jti: Option<Text>,
     email: Option<Text>,
-    exp: Option<f64>,
-    nbf: Option<f64>,
-    iat: Option<f64>,
+    exp: Option<NumericDate>,
+    nbf: Option<NumericDate>,
+    iat: Option<NumericDate>,
 }
 
 /// The registered members of a claims set, as raw JSON, before any rule is applied.
@@ -111,30 +110,30 @@ impl Claims {
             return Err(Error::new(ErrorCode::MalformedToken));
         }
 
-        // Times, compared as f64: every accepted value (<= 253402300799) is exact.
-        let now = now as f64;
-        let leeway = f64::from(options.leeway);
+        // Times: exact whole seconds plus a fraction flag, against the whole-second clock.
+        let leeway = u64::from(options.leeway);
         let exp = numeric_date(raw.exp, "exp")?;
         match exp {
-            None if options.require_exp => {
-                return Err(Error::claim(ErrorCode::MissingClaim, "exp"));
-            }
-            Some(exp) if now >= exp + leeway => {
+            None if options.require_exp => return Err(Error::claim(ErrorCode::MissingClaim, "exp")),
+            // Expired when now >= exp + leeway.
+            Some(exp) if now.checked_sub(leeway).is_some_and(|t| exp.at_or_before(t)) => {
                 return Err(Error::claim(ErrorCode::TokenExpired, "exp"));
             }
             _ => {}
         }
+        // Not yet valid when nbf (or iat) > now + leeway.
         let nbf = numeric_date(raw.nbf, "nbf")?;
-        if nbf.is_some_and(|nbf| nbf > now + leeway) {
+        if nbf.is_some_and(|nbf| !nbf.at_or_before(now.saturating_add(leeway))) {
             return Err(Error::claim(ErrorCode::TokenNotYetValid, "nbf"));
         }
         let iat = numeric_date(raw.iat, "iat")?;
-        if iat.is_some_and(|iat| iat > now + leeway) {
+        if iat.is_some_and(|iat| !iat.at_or_before(now.saturating_add(leeway))) {
             return Err(Error::claim(ErrorCode::TokenNotYetValid, "iat"));
         }
         if let Some(max_age) = options.max_age {
+            // Too old when now > iat + max_age + leeway (a fraction of iat cannot change that).
             let iat = iat.ok_or(Error::claim(ErrorCode::MissingClaim, "iat"))?;
-            if now > iat + max_age as f64 + leeway {
+            if now > iat.secs().saturating_add(max_age).saturating_add(leeway) {
                 return Err(Error::claim(ErrorCode::TokenExpired, "iat"));
             }
         }
@@ -194,18 +193,18 @@ impl Claims {
         self.sub.get(&self.json)
     }
 
-    /// `exp` in seconds since the epoch (may have a fraction).
-    pub fn exp(&self) -> Option<f64> {
+    /// `exp`, when present.
+    pub fn exp(&self) -> Option<NumericDate> {
         self.exp
     }
 
-    /// `nbf` in seconds since the epoch.
-    pub fn nbf(&self) -> Option<f64> {
+    /// `nbf`, when present.
+    pub fn nbf(&self) -> Option<NumericDate> {
         self.nbf
     }
 
-    /// `iat` in seconds since the epoch.
-    pub fn iat(&self) -> Option<f64> {
+    /// `iat`, when present.
+    pub fn iat(&self) -> Option<NumericDate> {
         self.iat
     }
 
@@ -252,14 +251,9 @@ impl Claims {
     }
 }
 
-/// A NumericDate claim: a finite JSON number in 0..=253402300799 (fractions allowed).
-fn numeric_date(raw: Option<&RawValue>, claim: &'static str) -> Result<Option<f64>> {
-    raw.map(|raw| {
-        json::as_number(raw)
-            .filter(|n| (0.0..=MAX_NUMERIC_DATE).contains(n))
-            .ok_or(Error::claim(ErrorCode::InvalidClaim, claim))
-    })
-    .transpose()
+/// A NumericDate claim: a JSON number in 0..=253402300799 (fractions allowed).
+fn numeric_date(raw: Option<&RawValue>, claim: &'static str) -> Result<Option<NumericDate>> {
+    raw.map(|raw| NumericDate::parse(raw.get()).ok_or(Error::claim(ErrorCode::InvalidClaim, claim))).transpose()
 }
 
 /// An optional claim that must be a string when present.

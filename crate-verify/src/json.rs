@@ -1,17 +1,39 @@
 //! The JSON this crate reads: top-level objects walked once, member by member, with
-//! duplicate names refused, and single values (strings, numbers) read from their raw text.
+//! duplicate names refused, and single values (strings) read from their raw text.
 //!
 //! serde_json does the tokenizing and validation; values are kept as raw text
-//! ([`RawValue`]) so that only the members that matter are ever interpreted, and a number
-//! like `1e999` reaches the claim rules (`invalid_claim`) instead of failing the parse.
+//! ([`RawValue`]) so that only the members that matter are ever interpreted. Every visitor
+//! here is driven by `deserialize_any` and refuses unwanted types with a fixed message: that
+//! keeps serde's "invalid type: floating point `1.5`" formatting (and with it float
+//! formatting) out of the build, which matters for the Wasm size.
 
 use alloc::borrow::Cow;
-use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
+
+/// Refuses every JSON type a visitor does not override, without formatting the value.
+macro_rules! refuse {
+    ($($method:ident($($ty:ty)?)),* $(,)?) => {$(
+        fn $method<E: de::Error>(self $(, _: $ty)?) -> Result<Self::Value, E> {
+            Err(E::custom("unexpected JSON type"))
+        }
+    )*};
+}
+
+/// Refuses arrays and objects (for visitors of scalars).
+macro_rules! refuse_containers {
+    () => {
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom("unexpected JSON type"))
+        }
+        fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(de::Error::custom("unexpected JSON type"))
+        }
+    };
+}
 
 /// Calls `f(name, raw_value)` for every member of the JSON object `json`, in order.
 /// Returns `false` when `json` is not exactly one JSON object or repeats a member name
@@ -19,7 +41,7 @@ use serde_json::value::RawValue;
 /// after unescaping, so `"s\u0075b"` repeats `"sub"`.
 pub(crate) fn for_each_member<'de>(json: &'de str, f: impl FnMut(&str, &'de RawValue)) -> bool {
     let mut de = serde_json::Deserializer::from_str(json);
-    de.deserialize_map(ObjectVisitor(f)).is_ok() && de.end().is_ok()
+    de.deserialize_any(ObjectVisitor(f)).is_ok() && de.end().is_ok()
 }
 
 struct ObjectVisitor<F>(F);
@@ -33,7 +55,7 @@ impl<'de, F: FnMut(&str, &'de RawValue)> Visitor<'de> for ObjectVisitor<F> {
 
     fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
         let mut seen = NameSet::default();
-        while let Some(Name(name)) = map.next_key()? {
+        while let Some(Text(name)) = map.next_key()? {
             let value: &'de RawValue = map.next_value()?;
             (self.0)(&name, value);
             if !seen.insert(name) {
@@ -42,27 +64,35 @@ impl<'de, F: FnMut(&str, &'de RawValue)> Visitor<'de> for ObjectVisitor<F> {
         }
         Ok(())
     }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(de::Error::custom("unexpected JSON type"))
+    }
+
+    refuse!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_str(&str), visit_unit());
 }
 
-/// A member name: borrowed from the input unless it contained escapes.
-struct Name<'de>(Cow<'de, str>);
+/// A JSON string: borrowed from the input unless it contained escapes.
+struct Text<'de>(Cow<'de, str>);
 
-impl<'de> Deserialize<'de> for Name<'de> {
+impl<'de> Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Name<'de>;
+            type Value = Text<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Self::Value, E> {
-                Ok(Name(Cow::Borrowed(s)))
+                Ok(Text(Cow::Borrowed(s)))
             }
             fn visit_str<E>(self, s: &str) -> Result<Self::Value, E> {
-                Ok(Name(Cow::Owned(s.into())))
+                Ok(Text(Cow::Owned(s.into())))
             }
+            refuse!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_unit());
+            refuse_containers!();
         }
-        d.deserialize_str(V)
+        d.deserialize_any(V)
     }
 }
 
@@ -100,17 +130,8 @@ pub(crate) fn as_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     if !inner.contains('\\') {
         return Some(Cow::Borrowed(inner));
     }
-    serde_json::from_str::<String>(text).ok().map(Cow::Owned)
-}
-
-/// The number a raw JSON value holds, or `None` when it is not a number or not finite
-/// (`1e999` overflows to infinity and is refused here, not by the parser).
-pub(crate) fn as_number(raw: &RawValue) -> Option<f64> {
-    let text = raw.get();
-    match text.as_bytes().first() {
-        Some(b'-' | b'0'..=b'9') => text.parse::<f64>().ok().filter(|n| n.is_finite()),
-        _ => None,
-    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    Text::deserialize(&mut de).ok().map(|Text(s)| Cow::Owned(s.into_owned()))
 }
 
 /// Calls `f` on each string of a raw JSON array of strings; `false` when `raw` is not an
@@ -122,13 +143,17 @@ pub(crate) fn for_each_str_in_array(raw: &RawValue, mut f: impl FnMut(&str)) -> 
         fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
             f.write_str("an array of strings")
         }
-        fn visit_seq<A: de::SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-            while let Some(Name(s)) = seq.next_element()? {
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(Text(s)) = seq.next_element()? {
                 (self.0)(&s);
             }
             Ok(())
         }
+        fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+            Err(de::Error::custom("unexpected JSON type"))
+        }
+        refuse!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_str(&str), visit_unit());
     }
     let mut de = serde_json::Deserializer::from_str(raw.get());
-    de.deserialize_seq(V(&mut f)).is_ok()
+    de.deserialize_any(V(&mut f)).is_ok()
 }

@@ -39,9 +39,10 @@ mod json;
 mod keys;
 mod options;
 mod sign;
+mod time;
 mod verify;
 
-pub use claims::{Claims, MAX_NUMERIC_DATE, MAX_SUB_CHARS};
+pub use claims::{Claims, MAX_SUB_CHARS};
 #[cfg(feature = "std")]
 pub use clock::now;
 pub use error::{Error, ErrorCode, Result};
@@ -49,6 +50,7 @@ pub use inspect::{Inspection, inspect};
 pub use keys::{Key, KeyRing, MAX_KEYS, MIN_KEY_LEN};
 pub use options::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY, Options};
 pub use sign::{DEFAULT_LIFETIME, sign_claims, sign_json};
+pub use time::{MAX_NUMERIC_DATE, NumericDate};
 pub use verify::Verifier;
 
 /// Re-exported so callers of [`sign_claims`] need no direct `serde_json` dependency.

@@ -19,7 +19,7 @@ pub fn sign_json(keys: &KeyRing, payload_json: &str) -> String {
     let mut header = String::from(r#"{"alg":"HS256","typ":"JWT""#);
     if let Some(version) = key.version() {
         header.push_str(r#","kid":"#);
-        header.push_str(&Value::from(version).to_string());
+        header.push_str(&serde_json::to_string(version).unwrap_or_default());
     }
     header.push('}');
     let mut token = B64.encode(header);

@@ -2,7 +2,7 @@
 
 mod common;
 use common::*;
-use taskgate_verify::{ErrorCode, Key, KeyRing, Options, Verifier};
+use taskgate_verify::{ErrorCode, Key, KeyRing, NumericDate, Options, Verifier};
 
 fn opts(f: impl FnOnce(&mut Options)) -> Verifier {
     let mut o = Options::default();
@@ -357,6 +357,17 @@ cases! {
         assert_eq!(check(&t), fails_on("token_expired", "exp"));
         assert_eq!(check_with(&verifier(Options::default()), &t, NOW - 1), ok("user_1"));
     }
+    fn exp_tiny_fraction_is_not_rounded_away() {
+        // As f64 this would be exactly 1700000000 and expired at NOW; it is a bit later.
+        let t = claims(r#"{"sub":"user_1","exp":1700000000.0000000001}"#);
+        assert_eq!(check(&t), ok("user_1"));
+        let t = claims(r#"{"sub":"user_1","exp":1700000100,"nbf":1700000000.0000000001}"#);
+        assert_eq!(check(&t), fails_on("token_not_yet_valid", "nbf"));
+    }
+    fn exp_in_exponent_notation_is_read_exactly() {
+        assert_eq!(check(&claims(r#"{"sub":"user_1","exp":1.7000001e9}"#)), ok("user_1"));
+        assert_eq!(check(&claims(r#"{"sub":"user_1","exp":17e8}"#)), fails_on("token_expired", "exp"));
+    }
     fn exp_fraction_boundary() {
         let t = claims(r#"{"sub":"user_1","exp":1700000000.25}"#);
         assert_eq!(check(&t), ok("user_1"));
@@ -507,9 +518,9 @@ cases! {
         let t = claims(r#"{"sub":"user_1","exp":1700000100.5,"nbf":1699999000,"iat":1699999900,"iss":"i","aud":["a","b"],"jti":"j-1","email":"a@example.com","role":"admin","n":{"x":[1,2]}}"#);
         let c = verifier(Options::default()).verify(&t, NOW).unwrap();
         assert_eq!(c.sub(), "user_1");
-        assert_eq!(c.exp(), Some(1700000100.5));
-        assert_eq!(c.nbf(), Some(1699999000.0));
-        assert_eq!(c.iat(), Some(1699999900.0));
+        assert_eq!(c.exp().map(|d| (d.secs(), d.has_fraction())), Some((1700000100, true)));
+        assert_eq!(c.nbf().map(|d| (d.secs(), d.has_fraction())), Some((1699999000, false)));
+        assert_eq!(c.iat(), NumericDate::from_secs(1699999900));
         assert_eq!(c.iss(), Some("i"));
         assert_eq!(c.audiences(), vec!["a".to_string(), "b".to_string()]);
         assert_eq!(c.jti(), Some("j-1"));

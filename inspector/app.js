@@ -1,0 +1,239 @@
+// The token inspector: decode, explain and (optionally) verify a token, in this page only.
+// It uses the npm package's browser build (./pkg/browser.js); it makes no network request
+// of its own. Token text is only ever put in the page with textContent, never as HTML.
+import { createVerifier, inspect, sign, TokenError } from './pkg/browser.js';
+
+const $ = (id) => document.getElementById(id);
+const REGISTERED = ['sub', 'exp', 'nbf', 'iat', 'iss', 'aud', 'jti', 'email', 'user_email', 'user_id'];
+const TIME = new Set(['exp', 'nbf', 'iat']);
+
+/** What to do about each error code. */
+const FIX = {
+  missing_token: 'Paste a token.',
+  malformed_token: 'A JWT is three base64url segments (header.payload.signature) without padding or spaces; header and payload must be JSON objects without repeated names.',
+  token_too_large: 'Tokens may be at most 8192 bytes: carry less in the claims.',
+  unsupported_algorithm: 'Sign with HS256: the header\'s "alg" must be exactly "HS256".',
+  unsupported_header: 'Leave out "crit" and "b64"; "typ", if present, must be "JWT".',
+  invalid_signature: 'The token was not signed with this secret, or was changed after signing. Check BETTER_AUTH_SECRET, or the "kid" against the ring\'s versions.',
+  token_expired: 'The token has expired: sign in again for a fresh one (or raise the leeway for clock skew).',
+  token_not_yet_valid: '"nbf" or "iat" lies in the future: check the issuer\'s clock, or allow a leeway.',
+  missing_claim: 'Add the claim: "exp" and "sub" are required.',
+  invalid_claim: 'Fix the claim: times are numbers of seconds (0 to 253402300799), "sub" a non-empty string of at most 255 characters, "user_id" equal to "sub", "jti"/"email" strings.',
+  invalid_issuer: '"iss" must equal the configured issuer.',
+  invalid_audience: '"aud" must be (or contain) the configured audience.',
+  weak_key: 'Secrets must be at least 32 bytes.',
+  invalid_config: 'Check the ring syntax ("2:new,1:old") and that the leeway is 0-300.',
+};
+
+/** "3 h 12 min", "45 s", "2 d 4 h": the two largest units. */
+export function span(seconds) {
+  let s = Math.abs(Math.round(seconds));
+  const parts = [];
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]]) {
+    if (s >= size || (unit === 's' && parts.length === 0)) {
+      parts.push(`${Math.floor(s / size)} ${unit}`);
+      s %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(' ');
+}
+
+function relative(claim, at, now) {
+  const d = at - now;
+  if (claim === 'exp') return d > 0 ? `expires in ${span(d)}` : `expired ${span(d)} ago`;
+  if (claim === 'nbf') return d > 0 ? `valid in ${span(d)}` : `valid since ${span(d)} ago`;
+  return d > 0 ? `issued ${span(d)} in the future` : `issued ${span(d)} ago`;
+}
+
+const el = (tag, text, cls) => {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  if (cls) e.className = cls;
+  return e;
+};
+
+let current = null; // the last inspection
+
+function renderSegments(token) {
+  const box = $('segments');
+  box.replaceChildren();
+  if (!token) return;
+  const parts = token.split('.');
+  const classes = ['seg-h', 'seg-p', 'seg-s'];
+  parts.forEach((p, i) => {
+    if (i) box.append(el('span', '.', 'seg-dot'));
+    box.append(el('span', p, classes[Math.min(i, 2)]));
+  });
+}
+
+function pretty(value, text) {
+  if (value !== null) return JSON.stringify(value, null, 2);
+  return text ?? '—';
+}
+
+function warningsFor(i) {
+  const out = i.problems.map((p) => ({ kind: 'problem', text: `${p.code}${p.claim ? ` (${p.claim})` : ''}: ${p.message}` }));
+  const p = i.payload && typeof i.payload === 'object' ? i.payload : null;
+  if (p) {
+    if (p.exp === undefined) out.push({ kind: 'warn', text: 'No "exp": the token never expires (TaskGate refuses it).' });
+    if (typeof p.exp === 'number' && typeof p.iat === 'number' && p.exp - p.iat > 86400) {
+      out.push({ kind: 'warn', text: `Long lifetime: ${span(p.exp - p.iat)} (over 24 h) between "iat" and "exp".` });
+    }
+    if (p.sub === undefined) out.push({ kind: 'warn', text: 'No "sub": TaskGate takes the user id from it.' });
+  }
+  const h = i.header && typeof i.header === 'object' ? i.header : null;
+  if (h && h.alg !== 'HS256') out.push({ kind: 'warn', text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts only "HS256".` });
+  if (i.problems.length === 0 && i.segmentCount === 3) out.push({ kind: 'warn', text: 'The signature is not checked until you verify with a secret.' });
+  return out;
+}
+
+function renderClaims() {
+  const body = $('claims').tBodies[0];
+  body.replaceChildren();
+  const p = current?.payload;
+  if (!p || typeof p !== 'object') return;
+  const now = Date.now() / 1000;
+  const names = [...REGISTERED.filter((n) => n in p), ...Object.keys(p).filter((n) => !REGISTERED.includes(n))];
+  for (const name of names) {
+    const v = p[name];
+    const tr = el('tr');
+    tr.append(el('th', name));
+    tr.lastChild.scope = 'row';
+    tr.append(el('td', typeof v === 'string' ? v : JSON.stringify(v)));
+    const date = TIME.has(name) ? current.times[name] : null;
+    tr.append(el('td', date ? date.toISOString().replace('.000Z', 'Z') : ''));
+    tr.append(el('td', date ? date.toLocaleString() : ''));
+    const rel = el('td', date ? relative(name, v, now) : '');
+    if (date) rel.dataset.claim = name;
+    tr.append(rel);
+    body.append(tr);
+  }
+}
+
+function render() {
+  const token = $('token').value.trim();
+  renderSegments(token);
+  $('verdict').replaceChildren();
+  if (!token) {
+    current = null;
+    $('header').textContent = '—';
+    $('payload').textContent = '—';
+    $('status').textContent = 'Paste a token to start.';
+    $('claims').tBodies[0].replaceChildren();
+    $('warnings').replaceChildren(el('li', 'None yet.', 'muted'));
+    return;
+  }
+  current = inspect(token, options());
+  $('header').textContent = pretty(current.header, current.headerText);
+  $('payload').textContent = pretty(current.payload, current.payloadText);
+  const first = current.problems[0];
+  $('status').textContent = first
+    ? `TaskGate would refuse it: ${first.code}${first.claim ? ` (${first.claim})` : ''}.`
+    : 'Well-formed. Verify with the secret to check the signature.';
+  renderClaims();
+  const list = warningsFor(current);
+  $('warnings').replaceChildren(...(list.length ? list.map((w) => el('li', w.text, w.kind)) : [el('li', 'None.', 'muted')]));
+  if ($('secret').value) runVerify();
+}
+
+function options() {
+  const leeway = Number.parseInt($('leeway').value || '0', 10);
+  return {
+    issuer: $('issuer').value.trim() || undefined,
+    audience: $('audience').value.trim() || undefined,
+    leeway: Number.isInteger(leeway) ? leeway : 0,
+  };
+}
+
+function runVerify() {
+  const box = $('verdict');
+  const token = $('token').value.trim();
+  const secret = $('secret').value;
+  let result;
+  try {
+    if (!secret) throw new TokenError('invalid_config', undefined, 'enter a secret to verify');
+    const v = createVerifier(secret, options());
+    try {
+      result = { ok: true, user: v.verify(token).userId };
+    } finally {
+      v.free();
+    }
+  } catch (e) {
+    if (!(e instanceof TokenError)) throw e;
+    result = { ok: false, code: e.code, claim: e.claim, message: e.message };
+  }
+  const div = el('div', undefined, `box ${result.ok ? 'ok' : 'bad'}`);
+  div.id = 'verdict-box';
+  if (result.ok) {
+    div.append(el('strong', 'Verified.'), ' User id: ', el('span', result.user, 'code'));
+    div.querySelector('.code').id = 'verified-user';
+  } else {
+    const code = el('span', result.code, 'code');
+    code.id = 'verdict-code';
+    div.append(el('strong', 'Refused: '), code);
+    if (result.claim) div.append(` (claim "${result.claim}")`);
+    div.append(el('p', `${result.message[0].toUpperCase()}${result.message.slice(1)}.`));
+    div.append(el('p', `How to fix: ${FIX[result.code] ?? ''}`));
+  }
+  box.replaceChildren(div);
+}
+
+function mint(event) {
+  event.preventDefault();
+  $('mint-error').hidden = true;
+  const user = $('mint-user').value.trim();
+  const email = $('mint-email').value.trim();
+  const minutes = Number.parseInt($('mint-lifetime').value, 10);
+  try {
+    if (!user) throw new Error('Enter a user id.');
+    if (!Number.isInteger(minutes) || minutes < 1) throw new Error('The lifetime must be a whole number of minutes.');
+    const claims = { sub: user, ...(email ? { email } : {}) };
+    const token = sign(claims, $('mint-secret').value, { expiresIn: minutes * 60 });
+    $('minted-token').value = token;
+    const path = `/api/${encodeURIComponent(user)}/tasks`;
+    $('minted-curl').value = `curl -s -H "Authorization: Bearer ${token}" ${location.origin}${path}`;
+    $('minted').hidden = false;
+  } catch (e) {
+    $('minted').hidden = true;
+    $('mint-error').textContent = e instanceof TokenError ? `${e.code}: ${e.message}. ${FIX[e.code] ?? ''}` : e.message;
+    $('mint-error').hidden = false;
+  }
+}
+
+function tick() {
+  if (!current?.payload) return;
+  const now = Date.now() / 1000;
+  for (const td of document.querySelectorAll('td[data-claim]')) {
+    const claim = td.dataset.claim;
+    td.textContent = relative(claim, current.payload[claim], now);
+  }
+}
+
+$('token').addEventListener('input', render);
+$('token').addEventListener('dragover', (e) => { e.preventDefault(); $('token').classList.add('drag'); });
+$('token').addEventListener('dragleave', () => $('token').classList.remove('drag'));
+$('token').addEventListener('drop', (e) => {
+  e.preventDefault();
+  $('token').classList.remove('drag');
+  $('token').value = e.dataTransfer.getData('text').trim();
+  render();
+});
+for (const id of ['issuer', 'audience', 'leeway']) $(id).addEventListener('input', render);
+$('verify-form').addEventListener('submit', (e) => { e.preventDefault(); runVerify(); });
+$('show-secret').addEventListener('click', () => {
+  const shown = $('secret').type === 'text';
+  $('secret').type = shown ? 'password' : 'text';
+  $('show-secret').textContent = shown ? 'Show' : 'Hide';
+  $('show-secret').setAttribute('aria-pressed', String(!shown));
+});
+$('mint-form').addEventListener('submit', mint);
+$('use-minted').addEventListener('click', () => {
+  $('token').value = $('minted-token').value;
+  if (!$('secret').value) $('secret').value = $('mint-secret').value;
+  render();
+  $('token').focus();
+});
+setInterval(tick, 1000);
+document.body.dataset.ready = 'true';
+render();

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Assembles the token inspector's static assets (served by the Worker) into inspector/dist:
+# the page, and the npm package's browser build beside it (no CDN: it works offline).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/build-pkg.sh >/dev/null
+rm -rf inspector/dist
+mkdir -p inspector/dist/pkg/wasm
+cp inspector/index.html inspector/app.js inspector/style.css inspector/dist/
+cp pkg/dist/browser.js pkg/dist/api.js inspector/dist/pkg/
+cp pkg/dist/wasm/taskgate.js pkg/dist/wasm/taskgate_bg.wasm inspector/dist/pkg/wasm/
