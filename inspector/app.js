@@ -84,7 +84,7 @@ function warningsFor(i) {
   }
   const h = i.header && typeof i.header === 'object' ? i.header : null;
   if (h && h.alg !== 'HS256') out.push({ kind: 'warn', text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts only "HS256".` });
-  if (i.problems.length === 0 && i.segmentCount === 3) out.push({ kind: 'warn', text: 'The signature is not checked until you verify with a secret.' });
+  if (i.problems.length === 0 && i.segmentCount === 3) out.push({ kind: 'warn', text: 'Decoding does not check the signature: use Verify with the secret.' });
   return out;
 }
 
@@ -100,13 +100,19 @@ function renderClaims() {
     const tr = el('tr');
     tr.append(el('th', name));
     tr.lastChild.scope = 'row';
-    tr.append(el('td', typeof v === 'string' ? v : JSON.stringify(v)));
     const date = TIME.has(name) ? current.times[name] : null;
-    tr.append(el('td', date ? date.toISOString().replace('.000Z', 'Z') : ''));
-    tr.append(el('td', date ? date.toLocaleString() : ''));
-    const rel = el('td', date ? relative(name, v, now) : '');
-    if (date) rel.dataset.claim = name;
-    tr.append(rel);
+    const cells = [
+      ['Value', typeof v === 'string' ? v : JSON.stringify(v)],
+      ['UTC', date ? date.toISOString().replace('.000Z', 'Z') : ''],
+      ['Local', date ? date.toLocaleString() : ''],
+      ['Relative', date ? relative(name, v, now) : ''],
+    ];
+    for (const [label, text] of cells) {
+      const td = el('td', text);
+      td.dataset.label = label;
+      if (label === 'Relative' && date) td.dataset.claim = name;
+      tr.append(td);
+    }
     body.append(tr);
   }
 }

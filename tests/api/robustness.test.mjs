@@ -110,11 +110,17 @@ describe('tokens and headers', () => {
 
 describe('routes and methods', () => {
   it('unknown routes are 404 not_found (JSON)', async () => {
-    for (const p of ['/', '/api', '/api/u/task', '/api/u/tasks/1/x', '/nope', `${BASE}/`]) {
+    for (const p of ['/api', '/api/u/task', '/api/u/tasks/1/x', '/nope', `${BASE}/`]) {
       const r = await call(server.url, 'GET', p);
       assert.equal(r.status, 404, p);
       assert.equal(r.json.code, 'not_found');
     }
+  });
+  it('/ serves the token inspector page (static assets), not the API', async () => {
+    const r = await call(server.url, 'GET', '/');
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /text\/html/);
+    assert.match(r.text, /TaskGate token inspector/);
   });
   it('a known route with another method is 405 with Allow', async () => {
     for (const [m, p, allow] of [

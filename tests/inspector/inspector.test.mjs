@@ -1,0 +1,186 @@
+// The token inspector, served by the real Worker (static assets) under wrangler dev, driven in
+// Debian's headless Chromium. Every request the page makes is recorded: none may carry the
+// token or the secret. Screenshots of the main states go to tests/artifacts/ (not committed).
+import { before, after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { WorkerServer, ROOT } from '../lib/worker.mjs';
+import { launch } from '../lib/browser.mjs';
+import { token, now, b64url, NEW_SECRET, OLD_SECRET, SECRET } from '../lib/tokens.mjs';
+import { call } from '../lib/http.mjs';
+
+const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
+let server, browser, page;
+const requests = [];
+const pageErrors = [];
+
+before(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  server = await WorkerServer.start({ secrets: { BETTER_AUTH_SECRET: SECRET } });
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+  page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '', headers: r.headers() }));
+  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+async function paste(t) {
+  await page.fill('#token', t);
+}
+async function verifyWith(secret, { issuer = '', audience = '', leeway = '0' } = {}) {
+  await page.fill('#secret', secret);
+  await page.fill('#issuer', issuer);
+  await page.fill('#audience', audience);
+  await page.fill('#leeway', leeway);
+  await page.click('#verify');
+  await page.waitForSelector('#verdict-box');
+  return page.evaluate(() => ({
+    user: document.querySelector('#verified-user')?.textContent ?? null,
+    code: document.querySelector('#verdict-code')?.textContent ?? null,
+    text: document.querySelector('#verdict-box').textContent,
+  }));
+}
+const shot = (name) => page.screenshot({ path: path.join(ARTIFACTS, `inspector-${name}.png`), fullPage: true });
+
+describe('token inspector', () => {
+  it('is served by the Worker at / with its package build, nothing from elsewhere', async () => {
+    assert.equal(await page.title(), 'TaskGate token inspector');
+    const urls = requests.map((r) => r.url);
+    assert.ok(urls.some((u) => u.endsWith('/pkg/wasm/taskgate_bg.wasm')), urls.join(' '));
+    for (const u of urls) assert.ok(u.startsWith(server.url), u);
+    await shot('empty');
+  });
+
+  it('every input has a label', async () => {
+    const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, textarea')].filter((e) => e.labels.length === 0).map((e) => e.id));
+    assert.deepEqual(unlabeled, []);
+  });
+
+  it('a valid token: decoded, claims listed, verified with the user id', async () => {
+    await paste(token('inspector-user', { claims: { email: 'i@example.com' } }));
+    const decoded = await page.textContent('#payload');
+    assert.match(decoded, /"sub": "inspector-user"/);
+    assert.match(await page.textContent('#status'), /Well-formed/);
+    assert.match(await page.textContent('#claims'), /expires in 5\d min|expires in 1 h/);
+    assert.equal(await page.locator('#segments span').count(), 5);
+    const v = await verifyWith(SECRET);
+    assert.equal(v.user, 'inspector-user');
+    await shot('verified');
+  });
+
+  it('a tampered token is invalid_signature', async () => {
+    const [h, , s] = token('inspector-user').split('.');
+    await paste(`${h}.${b64url(JSON.stringify({ sub: 'admin', exp: now() + 600 }))}.${s}`);
+    const v = await verifyWith(SECRET);
+    assert.equal(v.code, 'invalid_signature');
+    assert.match(v.text, /How to fix/);
+    await shot('tampered');
+  });
+
+  it('an expired token is token_expired, with the relative time', async () => {
+    await paste(token('inspector-user', { claims: { exp: now() - 300, iat: now() - 4000 } }));
+    const v = await verifyWith(SECRET);
+    assert.equal(v.code, 'token_expired');
+    assert.match(v.text, /claim "exp"/);
+    assert.match(await page.textContent('#claims'), /expired 5 min( \d+ s)? ago/);
+    assert.match(await page.textContent('#status'), /token_expired/);
+    await shot('expired');
+  });
+
+  it('garbage is malformed_token, and the page does not crash', async () => {
+    for (const g of ['garbage', '...', '\u0000\u0001', 'a.b.c.d', '🙂'.repeat(50)]) {
+      await paste(g);
+      assert.match(await page.textContent('#status'), /malformed_token/, g);
+    }
+    const v = await verifyWith(SECRET);
+    assert.equal(v.code, 'malformed_token');
+    assert.deepEqual(pageErrors, []);
+    await shot('garbage');
+  });
+
+  it('warns about a missing exp, a long lifetime and a wrong alg', async () => {
+    const long = token('u', { claims: { exp: now() + 7 * 86400 } });
+    await paste(long);
+    assert.match(await page.textContent('#warnings'), /Long lifetime: 7 d/);
+    await paste(token('u', { claims: { exp: undefined } }));
+    assert.match(await page.textContent('#warnings'), /No "exp"/);
+    await paste(token('u', { header: { alg: 'HS512' } }));
+    assert.match(await page.textContent('#warnings'), /accepts only "HS256"/);
+  });
+
+  it('a rotated ring verifies tokens of the old and the new key', async () => {
+    const ring = `2:${NEW_SECRET},1:${OLD_SECRET}`;
+    await paste(token('rotated-new', { secret: NEW_SECRET, header: { kid: '2' } }));
+    assert.equal((await verifyWith(ring)).user, 'rotated-new');
+    await paste(token('rotated-old', { secret: OLD_SECRET, header: { kid: '1' } }));
+    assert.equal((await verifyWith(ring)).user, 'rotated-old');
+    await paste(token('rotated-old', { secret: OLD_SECRET, header: { kid: '2' } }));
+    assert.equal((await verifyWith(ring)).code, 'invalid_signature');
+  });
+
+  it('issuer, audience and leeway give the same verdict as the API would', async () => {
+    await paste(token('u', { claims: { iss: 'https://evil.example' } }));
+    assert.equal((await verifyWith(SECRET, { issuer: 'https://app.example' })).code, 'invalid_issuer');
+    await paste(token('u', { claims: { exp: now() - 30 } }));
+    assert.equal((await verifyWith(SECRET, { leeway: '120' })).user, 'u');
+    // The page's verdict equals the live API's code for the same tokens.
+    for (const t of [token('u', { claims: { nbf: now() + 999 } }), token('u', { claims: { sub: '' } }), token('u', { secret: OLD_SECRET }), 'x.y.z']) {
+      await paste(t);
+      const pageCode = (await verifyWith(SECRET)).code;
+      const api = await call(server.url, 'GET', '/api/u/tasks', { token: t });
+      assert.equal(pageCode, api.json.code);
+    }
+  });
+
+  it("the mint panel's token works against the live API", async () => {
+    await page.fill('#mint-user', 'minted-user');
+    await page.fill('#mint-email', 'm@example.com');
+    await page.fill('#mint-lifetime', '15');
+    await page.fill('#mint-secret', SECRET);
+    await page.click('#mint');
+    const minted = await page.inputValue('#minted-token');
+    const curl = await page.inputValue('#minted-curl');
+    assert.ok(curl.includes(`${server.url}/api/minted-user/tasks`));
+    assert.ok(curl.includes(minted));
+    const r = await call(server.url, 'GET', '/api/minted-user/tasks', { token: minted });
+    assert.equal(r.status, 200);
+    await page.click('#use-minted');
+    assert.match(await page.textContent('#payload'), /minted-user/);
+    await shot('minted');
+  });
+
+  it('a weak secret in the mint panel is explained', async () => {
+    await page.fill('#mint-secret', 'short');
+    await page.click('#mint');
+    assert.match(await page.textContent('#mint-error'), /weak_key/);
+  });
+
+  it('dark mode and a narrow screen render (screenshots)', async () => {
+    await paste(token('inspector-user'));
+    await verifyWith(SECRET);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('dark');
+    await page.setViewportSize({ width: 380, height: 900 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+    await shot('narrow-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1200, height: 1400 });
+  });
+
+  it('no request the page made carries a token or a secret', () => {
+    const secrets = [SECRET, NEW_SECRET, OLD_SECRET, 'eyJ'];
+    assert.ok(requests.length >= 4);
+    for (const r of requests) {
+      assert.equal(r.method, 'GET', r.url);
+      const text = `${r.url} ${r.body} ${JSON.stringify(r.headers)}`;
+      for (const s of secrets) assert.ok(!text.includes(s), `${r.url} carries ${s.slice(0, 6)}…`);
+    }
+  });
+});
