@@ -17,3 +17,7 @@ export WASM_OPT_BIN="${WASM_OPT_BIN:-$ROOT/node_modules/.bin/wasm-opt}"
 export ESBUILD_BIN="${ESBUILD_BIN:-$ROOT/node_modules/.bin/esbuild}"
 cd worker
 worker-build --release
+# worker-build keeps the name sections (about 80 KB): wrangler would upload them.
+"$WASM_OPT_BIN" --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  build/index_bg.wasm -o build/index_bg.wasm

@@ -55,15 +55,16 @@ export class WorkerServer {
    * @param {object} opts
    * @param {Record<string,string>} [opts.secrets] written to .dev.vars (omit for none)
    * @param {Record<string,string>} [opts.vars] [vars] of the config
-   * @param {string} [opts.toml] another Worker's whole wrangler.toml (then no migrations)
+   * @param {string} [opts.toml] another Worker's whole wrangler.toml (then no migrations unless `migrate`)
+   * @param {boolean} [opts.migrate] apply the D1 migrations (default: only for the TaskGate Worker)
    * @param {Record<string,string>} [opts.files] files to write in the server's directory
    * @param {Record<string,string>} [opts.links] symlinks to create there (path -> target)
    */
-  constructor({ secrets = {}, vars = {}, toml, files = {}, links = {} } = {}) {
+  constructor({ secrets = {}, vars = {}, toml, files = {}, links = {}, migrate } = {}) {
     this.dir = mkdtempSync(path.join(os.tmpdir(), 'taskgate-worker-'));
     this.config = path.join(this.dir, 'wrangler.toml');
     this.state = path.join(this.dir, 'state');
-    this.migrations = toml === undefined;
+    this.migrations = migrate ?? toml === undefined;
     writeFileSync(this.config, toml ?? testConfig({ CORS_ORIGINS: 'http://localhost:3000', ...vars }));
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });

@@ -1,12 +1,12 @@
 //! The task routes, in the contract's order of decisions: 401, 403, 422 (id, query), 404,
 //! then the body (413, 415, 422).
 
-use worker::{D1Database, Env, Request, Response, Url};
+use worker::{D1Database, Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::http::{self, header, json};
-use crate::route::{Route, parse_id};
+use crate::http::{self, header, json, json_text};
+use crate::route::{Route, parse_id, percent_encode};
 use crate::{auth, input, query::ListQuery, store};
 
 /// The OpenAPI 3.1 document, served as is.
@@ -38,7 +38,7 @@ pub async fn handle(
                 (Route::Task { id, .. }, "GET") => {
                     let id = task_id(id)?.ok_or_else(task_not_found)?;
                     let task = store::get(&db, user, id).await.map_err(db_error)?.ok_or_else(task_not_found)?;
-                    Ok(json(200, &task))
+                    Ok(json_text(200, task))
                 }
                 (Route::Task { id, .. }, "PUT") => {
                     let id = task_id(id)?;
@@ -49,7 +49,7 @@ pub async fn handle(
                     let (id, patch) = body_after_lookup(&db, user, id, patch).await?;
                     let task =
                         store::update(&db, user, id, &patch).await.map_err(db_error)?.ok_or_else(task_not_found)?;
-                    Ok(json(200, &task))
+                    Ok(json_text(200, task))
                 }
                 (Route::Task { id, .. }, _) => {
                     let id = task_id(id)?.ok_or_else(task_not_found)?;
@@ -69,7 +69,7 @@ pub async fn handle(
                         .await
                         .map_err(db_error)?
                         .ok_or_else(task_not_found)?;
-                    Ok(json(200, &task))
+                    Ok(json_text(200, task))
                 }
                 _ => Err(ApiError::internal()),
             }
@@ -95,36 +95,34 @@ async fn health(env: &Env, config: &Config) -> Result<Response, ApiError> {
 }
 
 async fn list(req: &Request, db: &D1Database, user: &str) -> Result<Response, ApiError> {
-    let url = req.url().map_err(|_| ApiError::internal())?;
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+    let url = req.inner().url();
+    let (base, query) = url.split_once('?').unwrap_or((&url, ""));
+    let pairs: Vec<_> = form_urlencoded::parse(query.as_bytes()).collect();
+    let q = ListQuery::parse(pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())))?;
     let (tasks, total) = store::list(db, user, &q).await.map_err(db_error)?;
-    let resp = json(200, &tasks);
+    let resp = json_text(200, tasks);
     let h = resp.headers();
     let _ = h.set("X-Total-Count", &total.to_string());
     let next = q.offset + u64::from(q.limit);
     if next < total {
-        let _ = h.set("Link", &format!("<{}>; rel=\"next\"", with_offset(&url, &pairs, next)));
+        let _ = h.set("Link", &format!("<{}>; rel=\"next\"", with_offset(base, &pairs, next)));
     }
     Ok(resp)
 }
 
-/// The request URL with `offset` replaced.
-fn with_offset(url: &Url, pairs: &[(String, String)], offset: u64) -> String {
-    let mut next = url.clone();
-    next.query_pairs_mut()
-        .clear()
-        .extend_pairs(pairs.iter().filter(|(k, _)| k != "offset"))
-        .append_pair("offset", &offset.to_string());
-    next.to_string()
+/// The request URL (without its query, `base`) with the query `pairs`, `offset` replaced.
+fn with_offset(base: &str, pairs: &[(std::borrow::Cow<str>, std::borrow::Cow<str>)], offset: u64) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.extend_pairs(pairs.iter().filter(|(k, _)| k != "offset")).append_pair("offset", &offset.to_string());
+    format!("{base}?{}", query.finish())
 }
 
 async fn create(req: &mut Request, db: &D1Database, user: &str) -> Result<Response, ApiError> {
     let body = http::read_body(req).await?;
     let new = input::new_task(&body)?;
-    let task = store::create(db, user, &new).await.map_err(db_error)?;
-    let resp = json(201, &task);
-    let location = format!("/api/{}/tasks/{}", encode_segment(user), task.id);
+    let (id, task) = store::create(db, user, &new).await.map_err(db_error)?;
+    let resp = json_text(201, task);
+    let location = format!("/api/{}/tasks/{id}", percent_encode(user));
     let _ = resp.headers().set("Location", &location);
     Ok(resp)
 }
@@ -163,17 +161,4 @@ fn db_error(e: worker::Error) -> ApiError {
     };
     worker::console_error!("{}", serde_json::json!({ "level": "error", "event": "database", "kind": kind }));
     ApiError::internal()
-}
-
-/// Percent-encodes a user id for use as one path segment.
-fn encode_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

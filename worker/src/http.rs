@@ -11,8 +11,16 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 
 /// A JSON response with `status`.
 pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
-    let body = serde_json::to_string(value).unwrap_or_else(|_| "null".into());
-    with_type(Response::ok(body).map(|r| r.with_status(status)), "application/json")
+    json_text(status, RawJson(serde_json::to_string(value).unwrap_or_else(|_| "null".into())))
+}
+
+/// Text that is already JSON (built by SQLite). Not `Serialize`: it cannot be passed to
+/// [`json`] and encoded twice by mistake.
+pub struct RawJson(pub String);
+
+/// A response with `status` whose body is already JSON text.
+pub fn json_text(status: u16, body: RawJson) -> Response {
+    with_type(Response::ok(body.0).map(|r| r.with_status(status)), "application/json")
 }
 
 /// An empty response with `status`.

@@ -1,10 +1,7 @@
-//! The task as stored (a D1 row) and as served (JSON).
-
-use serde::{Deserialize, Serialize};
+//! The task: its priority type, and its JSON as SQLite builds it.
 
 /// A task's priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Priority {
     /// low
     Low,
@@ -35,53 +32,13 @@ impl Priority {
     }
 }
 
-/// The columns every query selects, in [`Row`]'s order.
-pub const COLUMNS: &str =
-    "id, user_id, title, description, completed, priority, due_date, tags, created_at, updated_at";
-
-/// A row of `tasks` as D1 returns it.
-#[derive(Debug, Deserialize)]
-pub struct Row {
-    id: i64,
-    user_id: String,
-    title: String,
-    description: Option<String>,
-    completed: i64,
-    priority: Priority,
-    due_date: Option<String>,
-    tags: String,
-    created_at: String,
-    updated_at: String,
-}
-
-/// A task as the API serves it.
-#[derive(Debug, Serialize, PartialEq)]
-pub struct Task {
-    pub id: i64,
-    pub user_id: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub completed: bool,
-    pub priority: Priority,
-    pub due_date: Option<String>,
-    pub tags: Vec<String>,
-    pub created_at: String,
-    pub updated_at: String,
-}
-
-impl From<Row> for Task {
-    fn from(r: Row) -> Self {
-        Task {
-            id: r.id,
-            user_id: r.user_id,
-            title: r.title,
-            description: r.description,
-            completed: r.completed != 0,
-            priority: r.priority,
-            due_date: r.due_date,
-            tags: serde_json::from_str(&r.tags).unwrap_or_default(),
-            created_at: r.created_at,
-            updated_at: r.updated_at,
-        }
-    }
-}
+/// One task as the API serves it, built by SQLite from a row of `tasks`:
+/// `{"id": int, "user_id": str, "title": str, "description": str|null, "completed": bool,
+/// "priority": "low"|"medium"|"high", "due_date": "YYYY-MM-DD"|null, "tags": [str],
+/// "created_at": RFC 3339, "updated_at": RFC 3339}`.
+///
+/// The database writes the JSON so a response crosses from D1 to the client as one string,
+/// with no per-field conversion through the Worker's Wasm.
+pub const TASK_JSON: &str = "json_object('id', id, 'user_id', user_id, 'title', title, 'description', description, \
+     'completed', json(CASE completed WHEN 0 THEN 'false' ELSE 'true' END), 'priority', priority, \
+     'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at)";

@@ -60,22 +60,17 @@ impl Route {
     }
 }
 
-/// Decodes `%XX` escapes; `None` when an escape is broken or the result is not UTF-8.
+/// Decodes `%XX` escapes (a malformed escape stays as written); `None` when the result is
+/// not UTF-8.
 pub fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(s).decode_utf8().ok().map(|c| c.into_owned())
+}
+
+/// Percent-encodes a user id for use as one path segment (RFC 3986 unreserved kept).
+pub fn percent_encode(s: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+    percent_encoding::utf8_percent_encode(s, SEGMENT).to_string()
 }
 
 /// A task id: canonical decimal of a positive integer (no sign, no leading zero).
@@ -97,6 +92,7 @@ mod tests {
 
     #[test]
     fn routes() {
+        assert_eq!(Route::parse("/api/%zz/tasks"), Some(Route::Tasks { user: "%zz".into() }));
         assert_eq!(Route::parse("/health"), Some(Route::Health));
         assert_eq!(Route::parse("/api/u1/tasks"), Some(Route::Tasks { user: "u1".into() }));
         assert_eq!(Route::parse("/api/u1/tasks/7"), Some(Route::Task { user: "u1".into(), id: "7".into() }));
@@ -115,10 +111,18 @@ mod tests {
             "/api/u/tasks/1/",
             "/api/u/tasks/1/x",
             "/health/",
-            "/api/%zz/tasks",
+            "/api/%ff/tasks",
         ] {
             assert_eq!(Route::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn segments_round_trip() {
+        for s in ["alice", "a@b.c", "ü ber/x", "%41"] {
+            assert_eq!(percent_decode(&percent_encode(s)).as_deref(), Some(s));
+        }
+        assert_eq!(percent_encode("a b/ü~"), "a%20b%2F%C3%BC~");
     }
 
     #[test]

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement};
 
+use crate::http::RawJson;
 use crate::input::{NewTask, TaskPatch};
-use crate::model::{COLUMNS, Row, Task};
+use crate::model::TASK_JSON;
 use crate::query::ListQuery;
 
 /// The current time as RFC 3339 UTC with milliseconds, computed by SQLite.
@@ -43,13 +44,19 @@ pub async fn ping(db: &D1Database) -> DbResult<()> {
     db.prepare("SELECT 1 AS ok").first::<serde_json::Value>(None).await.map(|_| ())
 }
 
-/// One page of the user's tasks, and how many match in all.
-pub async fn list(db: &D1Database, user: &str, q: &ListQuery) -> DbResult<(Vec<Task>, u64)> {
+/// One page of the user's tasks (a JSON array, in order), and how many match in all.
+pub async fn list(db: &D1Database, user: &str, q: &ListQuery) -> DbResult<(RawJson, u64)> {
     let (filter, params) = q.filter();
     let mut values = vec![text(user)];
     values.extend(params.iter().map(|p| text(p)));
     let n = values.len();
-    let page_sql = format!("SELECT {COLUMNS} FROM tasks {filter} {} LIMIT ?{} OFFSET ?{}", q.order_by(), n + 1, n + 2);
+    let page_sql = format!(
+        "SELECT json_group_array(json(task)) AS tasks FROM \
+         (SELECT {TASK_JSON} AS task FROM tasks {filter} {} LIMIT ?{} OFFSET ?{})",
+        q.order_by(),
+        n + 1,
+        n + 2
+    );
     let mut page_values = values.clone();
     page_values.push(int(i64::from(q.limit)));
     page_values.push(int(q.offset as i64));
@@ -57,19 +64,23 @@ pub async fn list(db: &D1Database, user: &str, q: &ListQuery) -> DbResult<(Vec<T
     let count = statement(db, format!("SELECT count(*) AS n FROM tasks {filter}"), &values)?;
     let results = db.batch(vec![page, count]).await?;
     #[derive(Deserialize)]
+    struct Page {
+        tasks: String,
+    }
+    #[derive(Deserialize)]
     struct Count {
         n: u64,
     }
-    let tasks = results[0].results::<Row>()?.into_iter().map(Task::from).collect();
+    let tasks = RawJson(results[0].results::<Page>()?.pop().map_or_else(|| "[]".into(), |p| p.tasks));
     let total = results[1].results::<Count>()?.first().map_or(0, |c| c.n);
     Ok((tasks, total))
 }
 
-/// Inserts a task for `user`.
-pub async fn create(db: &D1Database, user: &str, t: &NewTask) -> DbResult<Task> {
+/// Inserts a task for `user`: its id and JSON.
+pub async fn create(db: &D1Database, user: &str, t: &NewTask) -> DbResult<(i64, RawJson)> {
     let sql = format!(
         "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, description_folded, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW}, {NOW}) RETURNING {COLUMNS}"
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW}, {NOW}) RETURNING id, {TASK_JSON} AS task"
     );
     let params = [
         text(user),
@@ -82,14 +93,19 @@ pub async fn create(db: &D1Database, user: &str, t: &NewTask) -> DbResult<Task> 
         text(&fold(&t.title)),
         text(&fold(t.description.as_deref().unwrap_or(""))),
     ];
-    let row = statement(db, sql, &params)?.first::<Row>(None).await?;
-    row.map(Task::from).ok_or_else(|| worker::Error::RustError("insert returned no row".into()))
+    #[derive(Deserialize)]
+    struct Created {
+        id: i64,
+        task: String,
+    }
+    let row = statement(db, sql, &params)?.first::<Created>(None).await?;
+    row.map(|r| (r.id, RawJson(r.task))).ok_or_else(|| worker::Error::RustError("insert returned no row".into()))
 }
 
-/// The user's task `id`, if it exists.
-pub async fn get(db: &D1Database, user: &str, id: i64) -> DbResult<Option<Task>> {
-    let sql = format!("SELECT {COLUMNS} FROM tasks WHERE id = ?1 AND user_id = ?2");
-    Ok(statement(db, sql, &[int(id), text(user)])?.first::<Row>(None).await?.map(Task::from))
+/// The user's task `id` as JSON, if it exists.
+pub async fn get(db: &D1Database, user: &str, id: i64) -> DbResult<Option<RawJson>> {
+    let sql = format!("SELECT {TASK_JSON} AS task FROM tasks WHERE id = ?1 AND user_id = ?2");
+    statement(db, sql, &[int(id), text(user)])?.first::<String>(Some("task")).await.map(|t| t.map(RawJson))
 }
 
 /// Whether the user has a task `id`.
@@ -101,8 +117,9 @@ pub async fn exists(db: &D1Database, user: &str, id: i64) -> DbResult<bool> {
 /// `updated_at` moves to now, and always forward (at least 1 ms past its last value).
 const TOUCH: &str = "updated_at = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds'))";
 
-/// Applies a partial update to the user's task `id`; `None` when there is no such task.
-pub async fn update(db: &D1Database, user: &str, id: i64, p: &TaskPatch) -> DbResult<Option<Task>> {
+/// Applies a partial update to the user's task `id`: its new JSON, or `None` when there is
+/// no such task.
+pub async fn update(db: &D1Database, user: &str, id: i64, p: &TaskPatch) -> DbResult<Option<RawJson>> {
     let mut sets: Vec<String> = Vec::new();
     let mut params = vec![int(id), text(user)];
     let mut set = |column: &str, value: JsValue| {
@@ -130,19 +147,22 @@ pub async fn update(db: &D1Database, user: &str, id: i64, p: &TaskPatch) -> DbRe
         set("tags", text(&tags_json(tags)));
     }
     sets.push(TOUCH.into());
-    let sql = format!("UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {COLUMNS}", sets.join(", "));
-    Ok(statement(db, sql, &params)?.first::<Row>(None).await?.map(Task::from))
+    let sql =
+        format!("UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task", sets.join(", "));
+    statement(db, sql, &params)?.first::<String>(Some("task")).await.map(|t| t.map(RawJson))
 }
 
-/// Sets `completed` (or toggles it, atomically, when `None`); `None` when there is no such task.
-pub async fn set_completed(db: &D1Database, user: &str, id: i64, completed: Option<bool>) -> DbResult<Option<Task>> {
+/// Sets `completed` (or toggles it, atomically, when `None`): the task's JSON, or `None` when
+/// there is no such task.
+pub async fn set_completed(db: &D1Database, user: &str, id: i64, completed: Option<bool>) -> DbResult<Option<RawJson>> {
     let value = match completed {
         Some(c) => i64::from(c).to_string(),
         None => "1 - completed".into(),
     };
-    let sql =
-        format!("UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {COLUMNS}");
-    Ok(statement(db, sql, &[int(id), text(user)])?.first::<Row>(None).await?.map(Task::from))
+    let sql = format!(
+        "UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task"
+    );
+    statement(db, sql, &[int(id), text(user)])?.first::<String>(Some("task")).await.map(|t| t.map(RawJson))
 }
 
 /// Deletes the user's task `id`; `false` when there was none.
