@@ -7,6 +7,15 @@ import { verify } from 'hono/jwt';
 const app = new Hono();
 const json = (c, status, body) => c.json(body, status);
 
+// The same structured log line per request as the TaskGate Worker (fair comparison).
+app.use('*', async (c, next) => {
+  const started = Date.now();
+  await next();
+  let code = null;
+  if (c.res.status >= 400) code = (await c.res.clone().json().catch(() => ({}))).code ?? null;
+  console.log(JSON.stringify({ code, duration_ms: Date.now() - started, method: c.req.method, route: c.req.routePath, status: c.res.status }));
+});
+
 app.use('/api/:user/*', async (c, next) => {
   const auth = c.req.header('Authorization') ?? '';
   const m = /^bearer +(.+)$/i.exec(auth);

@@ -63,20 +63,31 @@ pub fn is_json_type(content_type: &str) -> bool {
 
 /// Reads the body, refusing more than [`BODY_LIMIT`] bytes (413, without reading the rest)
 /// and a non-empty body whose Content-Type is present and not JSON (415).
+///
+/// With a Content-Length within the limit the body is read in one call; without one it is
+/// streamed and cut off at the limit.
 pub async fn read_body(req: &mut Request) -> Result<Vec<u8>, ApiError> {
+    let too_large = || ApiError::payload_too_large(BODY_LIMIT);
     let declared = header(req.headers(), "Content-Length").and_then(|l| l.trim().parse::<u64>().ok());
-    if declared.is_some_and(|l| l > BODY_LIMIT as u64) {
-        return Err(ApiError::payload_too_large(BODY_LIMIT));
-    }
-    let mut body = Vec::new();
-    if let Ok(mut stream) = req.stream() {
-        while let Some(chunk) = stream.next().await {
-            let chunk = chunk.map_err(|_| ApiError::invalid_json())?;
-            if body.len() + chunk.len() > BODY_LIMIT {
-                return Err(ApiError::payload_too_large(BODY_LIMIT));
+    let body = match declared {
+        Some(l) if l > BODY_LIMIT as u64 => return Err(too_large()),
+        Some(_) => req.bytes().await.map_err(|_| ApiError::invalid_json())?,
+        None => {
+            let mut body = Vec::new();
+            if let Ok(mut stream) = req.stream() {
+                while let Some(chunk) = stream.next().await {
+                    let chunk = chunk.map_err(|_| ApiError::invalid_json())?;
+                    if body.len() + chunk.len() > BODY_LIMIT {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
             }
-            body.extend_from_slice(&chunk);
+            body
         }
+    };
+    if body.len() > BODY_LIMIT {
+        return Err(too_large());
     }
     let content_type = header(req.headers(), "Content-Type");
     if !body.is_empty() && content_type.is_some_and(|t| !is_json_type(&t)) {
