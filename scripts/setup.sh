@@ -45,17 +45,17 @@ npm_install() { # dir
   fi
 }
 npm_install "$ROOT"
-for d in tests/next-app bench; do
+for d in tests/next-app bench/node; do
   [ -f "$ROOT/$d/package-lock.json" ] && npm_install "$ROOT/$d"
 done
 
-# 4. Chromium and chromedriver from Debian (never a downloaded browser).
+# 4. Chromium and chromedriver from Debian (never a downloaded browser), and wrk.
 if [ -z "${SETUP_SKIP_BROWSER:-}" ]; then
-  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then
-    log "installing Debian chromium and chromium-driver"
+  if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! command -v wrk >/dev/null 2>&1; then
+    log "installing Debian chromium, chromium-driver and wrk (load generator for bench/)"
     SUDO=; [ "$(id -u)" -ne 0 ] && SUDO=sudo
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver wrk >/dev/null
   fi
 fi
 

@@ -49,7 +49,12 @@ platforms() {
     tests/browser/pkg.test.mjs tests/workerd/pkg.test.mjs tests/next/next.test.mjs
 }
 
+bench() {
+  step "Benchmark smoke: every benchmark runs once, tiny (numbers meaningless; see make bench)"
+  bash bench/run.sh --smoke > /dev/null
+}
+
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm pkg platforms e2e)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm pkg platforms e2e bench)
 for s in "${suites[@]}"; do "$s"; done
 step "all passed: ${suites[*]}"

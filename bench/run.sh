@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every benchmark on this machine, prints the tables and writes bench/RESULTS.md.
+#   bash bench/run.sh           # full run (several minutes)
+#   bash bench/run.sh --smoke   # each benchmark once, tiny: proves they all still work (make test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+smoke=${1:-}
+out=bench/out${smoke:+/smoke}
+mkdir -p "$out"
+export PATH="$PWD/node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false
+
+bash scripts/build-pkg.sh >/dev/null
+bash scripts/build-worker.sh >/dev/null
+echo "[bench] native Rust" >&2
+cargo run -q --release --manifest-path bench/rust/Cargo.toml -- $smoke > "$out/native.json"
+echo "[bench] Node.js" >&2
+node bench/node/bench.mjs $smoke > "$out/node.json"
+echo "[bench] workerd (wrangler dev + wrk)" >&2
+node bench/workerd/load.mjs $smoke > "$out/workerd.json"
+echo "[bench] sizes" >&2
+node bench/sizes.mjs > "$out/sizes.json"
+node bench/report.mjs "$out" $smoke
