@@ -4,9 +4,7 @@ import {
   Verifier as WasmVerifier,
   inspect as wasmInspect,
   sign as wasmSign,
-  errorCodes,
-  errorDescriptions,
-  claimNames,
+  errorTables,
 } from './wasm/taskgate.js';
 
 let CODES;
@@ -14,9 +12,11 @@ let DESCRIPTIONS;
 let CLAIMS;
 function tables() {
   if (!CODES) {
-    CODES = errorCodes();
-    DESCRIPTIONS = errorDescriptions();
-    CLAIMS = claimNames();
+    // Index 0 of each table means "none": error numbers and claim numbers start at 1.
+    const [codes, descriptions, claims] = errorTables().split('\n\n').map((t) => ['', ...t.split('\n').filter(Boolean)]);
+    CODES = codes;
+    DESCRIPTIONS = descriptions;
+    CLAIMS = claims;
   }
 }
 
