@@ -1,4 +1,5 @@
-// workerd under load: the TaskGate Worker vs the JavaScript baseline (Hono + hono/jwt + D1),
+// workerd under load: the TaskGate Worker (as shipped, and without its static assets) vs the
+// JavaScript baseline (Hono + hono/jwt + D1),
 // both under `wrangler dev` on this machine, measured alternately with wrk at a fixed
 // concurrency; then the verification cost inside workerd (Wasm vs crypto.subtle vs jose).
 // Prints a JSON document on stdout:  node bench/workerd/load.mjs [--smoke] [--rounds R] [--seconds S]
@@ -43,6 +44,10 @@ async function seed(base, token, n) {
 async function loadTest() {
   const secrets = { BETTER_AUTH_SECRET: SECRET };
   const taskgate = await WorkerServer.start({ secrets });
+  // The same Worker without the inspector's static assets: the API alone, as a JS Worker has it.
+  const apiOnly = await WorkerServer.start({
+    secrets, toml: readFileSync(taskgate.config, 'utf8').replace(/^\[assets\]\n(?:(?!\[)[^\n]*\n)*/m, ''), migrate: true,
+  });
   const baselineToml = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/\[\[d1_databases\]\][\s\S]*?migrations_dir = "migrations"/)[0]
     .replace('migrations_dir = "migrations"', `migrations_dir = ${JSON.stringify(path.join(ROOT, 'migrations'))}`);
   const baseline = await WorkerServer.start({
@@ -57,10 +62,12 @@ async function loadTest() {
   const post = path.join(baseline.dir, 'post.lua');
   execFileSync('sh', ['-c', `cat > ${post}`], { input: `wrk.method = "POST"\nwrk.body = '{"title":"Load test task"}'\nwrk.headers["Content-Type"] = "application/json"\n` });
   try {
-    for (const s of [taskgate, baseline]) await seed(s.url, token, 20);
-    const runs = { 'TaskGate GET /tasks': [], 'baseline GET /tasks': [], 'TaskGate POST /tasks': [], 'baseline POST /tasks': [] };
+    for (const s of [taskgate, apiOnly, baseline]) await seed(s.url, token, 20);
+    const servers = [['TaskGate', taskgate], ['TaskGate API only', apiOnly], ['baseline', baseline]];
+    const runs = {};
+    for (const [name] of servers) for (const route of ['GET /tasks', 'POST /tasks']) runs[`${name} ${route}`] = [];
     for (let r = 0; r < ROUNDS; r++) {
-      for (const [name, s] of [['TaskGate', taskgate], ['baseline', baseline]]) {
+      for (const [name, s] of servers) {
         runs[`${name} GET /tasks`].push(wrk(`${s.url}/api/${USER}/tasks`, token));
         runs[`${name} POST /tasks`].push(wrk(`${s.url}/api/${writer}/tasks`, writerToken, post));
         log(`round ${r + 1}: ${name} done`);
@@ -71,6 +78,7 @@ async function loadTest() {
     }));
   } finally {
     await taskgate.stop();
+    await apiOnly.stop();
     await baseline.stop();
   }
 }
