@@ -159,7 +159,7 @@ function runVerify() {
   let result;
   try {
     if (!secret) throw new TokenError('invalid_config', undefined, 'enter a secret to verify');
-    const v = createVerifier(secret, options());
+    const v = createVerifier(keysFrom('secret'), options());
     try {
       result = { ok: true, user: v.verify(token).userId };
     } finally {
@@ -185,6 +185,12 @@ function runVerify() {
   box.replaceChildren(div);
 }
 
+/** The keys in field `id`: one secret, or a BETTER_AUTH_SECRETS ring when its box is ticked. */
+function keysFrom(id) {
+  const value = $(id).value;
+  return $(`${id}-is-ring`).checked ? { secrets: value } : value;
+}
+
 function mint(event) {
   event.preventDefault();
   $('mint-error').hidden = true;
@@ -195,10 +201,11 @@ function mint(event) {
     if (!user) throw new Error('Enter a user id.');
     if (!Number.isInteger(minutes) || minutes < 1) throw new Error('The lifetime must be a whole number of minutes.');
     const claims = { sub: user, ...(email ? { email } : {}) };
-    const token = sign(claims, $('mint-secret').value, { expiresIn: minutes * 60 });
+    const token = sign(claims, keysFrom('mint-secret'), { expiresIn: minutes * 60 });
     $('minted-token').value = token;
-    const path = `/api/${encodeURIComponent(user)}/tasks`;
-    $('minted-curl').value = `curl -s -H "Authorization: Bearer ${token}" ${location.origin}${path}`;
+    // Every character a shell or URL could read specially is percent-encoded, and the URL quoted.
+    const segment = encodeURIComponent(user).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    $('minted-curl').value = `curl -s -H 'Authorization: Bearer ${token}' '${location.origin}/api/${segment}/tasks'`;
     $('minted').hidden = false;
   } catch (e) {
     $('minted').hidden = true;
@@ -226,6 +233,7 @@ $('token').addEventListener('drop', (e) => {
   render();
 });
 for (const id of ['issuer', 'audience', 'leeway']) $(id).addEventListener('input', render);
+$('secret-is-ring').addEventListener('change', () => $('secret').value && runVerify());
 $('verify-form').addEventListener('submit', (e) => { e.preventDefault(); runVerify(); });
 $('show-secret').addEventListener('click', () => {
   const shown = $('secret').type === 'text';
@@ -236,7 +244,10 @@ $('show-secret').addEventListener('click', () => {
 $('mint-form').addEventListener('submit', mint);
 $('use-minted').addEventListener('click', () => {
   $('token').value = $('minted-token').value;
-  if (!$('secret').value) $('secret').value = $('mint-secret').value;
+  if (!$('secret').value) {
+    $('secret').value = $('mint-secret').value;
+    $('secret-is-ring').checked = $('mint-secret-is-ring').checked;
+  }
   render();
   $('token').focus();
 });

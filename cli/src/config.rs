@@ -21,7 +21,10 @@ impl Config {
             Err(e) if explicit => return Err(format!("cannot read {file}: {e}")),
             Err(_) => HashMap::new(),
         };
-        let get = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty()).or_else(|| vars.get(k).cloned());
+        // Empty values count as unset, in the environment and in the file (as the Worker does).
+        let get = |k: &str| {
+            std::env::var(k).ok().filter(|v| !v.is_empty()).or_else(|| vars.get(k).cloned().filter(|v| !v.is_empty()))
+        };
         Ok(Self {
             secret: get("BETTER_AUTH_SECRET"),
             secrets: get("BETTER_AUTH_SECRETS"),

@@ -58,6 +58,17 @@ fn verify_with_another_secret_prints_the_code_and_fails() {
 }
 
 #[test]
+fn empty_values_count_as_unset() {
+    let f =
+        env_file("empty", &format!("BETTER_AUTH_SECRET={SECRET}\nJWT_ISSUER=\nJWT_AUDIENCE=\nBETTER_AUTH_SECRETS=\n"));
+    let (_, token) = taskgate(&["mint", "erin"], &f);
+    let (code, out) = taskgate(&["verify", token.trim()], &f);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(v["claims"].get("iss").is_none() && v["claims"].get("aud").is_none(), "{out}");
+}
+
+#[test]
 fn weak_secret_is_refused() {
     let f = env_file("weak", "BETTER_AUTH_SECRET=short\n");
     let (code, _) = taskgate(&["mint", "dave"], &f);

@@ -149,31 +149,25 @@ impl Claims {
             return Err(Error::claim(ErrorCode::InvalidClaim, "user_id"));
         }
 
-        let iss = string_claim(raw.iss, "iss")?;
+        // iss and aud are checked only when configured: a value of the wrong type is then
+        // simply not the configured one. Unconfigured, they are kept and never interpreted.
+        let iss = raw.iss.and_then(json::as_str);
         if let Some(want) = &options.issuer
             && iss.as_deref() != Some(want.as_str())
         {
             return Err(Error::claim(ErrorCode::InvalidIssuer, "iss"));
         }
-
-        if let Some(aud) = raw.aud {
-            let mut found = false;
-            let want = options.audience.as_deref();
-            let well_typed = match json::as_str(aud) {
-                Some(one) => {
-                    found = want == Some(&*one);
-                    true
+        if let Some(want) = options.audience.as_deref() {
+            let found = raw.aud.is_some_and(|aud| match json::as_str(aud) {
+                Some(one) => one == want,
+                None => {
+                    let mut found = false;
+                    json::for_each_str_in_array(aud, |a| found |= a == want) && found
                 }
-                None => json::for_each_str_in_array(aud, |a| found |= want == Some(a)),
-            };
-            if !well_typed {
-                return Err(Error::claim(ErrorCode::InvalidClaim, "aud"));
-            }
-            if want.is_some() && !found {
+            });
+            if !found {
                 return Err(Error::claim(ErrorCode::InvalidAudience, "aud"));
             }
-        } else if options.audience.is_some() {
-            return Err(Error::claim(ErrorCode::InvalidAudience, "aud"));
         }
 
         let jti = string_claim(raw.jti, "jti")?;
@@ -208,7 +202,7 @@ impl Claims {
         self.iat
     }
 
-    /// `iss`, when present.
+    /// `iss`, when present and a string.
     pub fn iss(&self) -> Option<&str> {
         self.iss.as_ref().map(|t| t.get(&self.json))
     }
@@ -228,7 +222,8 @@ impl Claims {
         self.kid.as_ref().map(|t| t.get(&self.json))
     }
 
-    /// `aud` as a list (one entry when it was a string). Parses the raw value on each call.
+    /// `aud` as a list (one entry when it was a string; empty when absent or not a string or
+    /// an array of strings). Parses the raw value on each call.
     pub fn audiences(&self) -> Vec<String> {
         let Some(Text::Span(a, b)) = &self.aud else {
             return Vec::new();

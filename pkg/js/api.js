@@ -44,18 +44,15 @@ function tokenError(n) {
   return new TokenError(code, claim, message);
 }
 
-const RING = /^\s*[^:,\s]+:[^,]+(,\s*[^:,\s]+:[^,]+)*\s*$/;
-
 /**
- * Keys: a secret string (its UTF-8 bytes), a Uint8Array, a `BETTER_AUTH_SECRETS` ring string
- * (`2:new,1:old`), or an object `{ secret }`, `{ secrets }` or an environment
- * (`{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`; the ring wins when both are set).
+ * Keys: a secret string (always one secret: its UTF-8 bytes, whatever it contains), a
+ * Uint8Array, or an object: `{ secret }`, `{ secrets }` (a `BETTER_AUTH_SECRETS` ring,
+ * `2:new,1:old`), or an environment (`{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`; the ring
+ * wins when both are set).
  */
 function resolveKeys(keys) {
   if (keys instanceof Uint8Array) return { secret: keys, ring: undefined };
-  if (typeof keys === 'string') {
-    return RING.test(keys) ? { secret: undefined, ring: keys } : { secret: new TextEncoder().encode(keys), ring: undefined };
-  }
+  if (typeof keys === 'string') return { secret: new TextEncoder().encode(keys), ring: undefined };
   if (keys && typeof keys === 'object') {
     const ring = keys.secrets ?? keys.BETTER_AUTH_SECRETS;
     if (typeof ring === 'string' && ring.trim()) return { secret: undefined, ring };
@@ -63,7 +60,7 @@ function resolveKeys(keys) {
     if (secret instanceof Uint8Array) return { secret, ring: undefined };
     if (typeof secret === 'string') return { secret: new TextEncoder().encode(secret), ring: undefined };
   }
-  throw new TokenError('invalid_config', undefined, 'keys must be a secret string, a Uint8Array, a BETTER_AUTH_SECRETS ring, or { secret } / { secrets }');
+  throw new TokenError('invalid_config', undefined, 'keys must be a secret string, a Uint8Array, { secret }, { secrets } (a BETTER_AUTH_SECRETS ring) or an environment object');
 }
 
 function clockOf(now) {

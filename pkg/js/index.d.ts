@@ -9,6 +9,7 @@ export type ClaimName = 'exp' | 'nbf' | 'iat' | 'sub' | 'user_id' | 'iss' | 'aud
 
 /** A failed verification, or keys/options that cannot be used (`weak_key`, `invalid_config`). */
 export class TokenError extends Error {
+  constructor(code: ErrorCode, claim?: ClaimName, message?: string);
   readonly name: 'TokenError';
   /** The stable code. */
   readonly code: ErrorCode;
@@ -17,9 +18,9 @@ export class TokenError extends Error {
 }
 
 /**
- * Keys: a secret string (its UTF-8 bytes are the HMAC key), a Uint8Array, a
- * `BETTER_AUTH_SECRETS` ring string (`"2:new...,1:old..."`), or an object naming which:
- * `{ secret }`, `{ secrets }`, or an environment `{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`.
+ * Keys: a secret string (always one secret: its UTF-8 bytes are the HMAC key), a Uint8Array,
+ * `{ secret }`, `{ secrets }` (a `BETTER_AUTH_SECRETS` ring, `"2:new...,1:old..."`), or an
+ * environment `{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }` (the ring wins).
  * Keys under 32 bytes are refused (`weak_key`).
  */
 export type Keys =
@@ -69,7 +70,7 @@ export interface Verified {
   /** The user id (`sub`). */
   readonly userId: string;
   readonly claims: Claims;
-  readonly header: { alg: 'HS256'; typ?: string; kid?: string; [member: string]: unknown };
+  readonly header: { alg: 'HS256'; typ?: string; kid?: unknown; [member: string]: unknown };
   toJSON(): { userId: string; claims: Claims; header: Record<string, unknown> };
 }
 

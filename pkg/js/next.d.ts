@@ -10,9 +10,11 @@ export interface ProxyOptions {
   cookie?: string;
   /** Where pages redirect when the token is missing or bad (`?next=<path>` is added). Default `/login`. */
   loginPath?: string;
+  /** Paths passed through without a token (the user id header is still removed). Default: Better Auth's `/api/auth` and below. */
+  isPublic?: (pathname: string) => boolean;
   /** Which paths answer JSON 401/403 instead of redirecting. Default: `/api` and below. */
   isApi?: (pathname: string) => boolean;
-  /** The request header that carries the verified user id onward. Default `x-user-id`. */
+  /** The request header that carries the verified user id onward, percent-encoded (`decodeURIComponent` it). Default `x-user-id`. */
   userIdHeader?: string;
   /** The user a path belongs to (403 when it is not the token's). Default: `/api/{user_id}/tasks...`. */
   owner?: (pathname: string) => string | null | undefined;

@@ -4,6 +4,7 @@ import { NextResponse } from 'next/server';
 import { createVerifier, TokenError } from '#platform';
 
 const DEFAULT_OWNER = /^\/api\/([^/]+)\/tasks(?:\/|$)/;
+const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
 
 function bearer(value) {
   if (!value) return undefined;
@@ -22,9 +23,12 @@ function json(status, body, challenge) {
  *
  * Options: `keys` (default: `BETTER_AUTH_SECRETS` or `BETTER_AUTH_SECRET` from the
  * environment), `verify` (VerifyOptions), `cookie` (a cookie name to read the token from when
- * there is no Authorization header), `loginPath` (default `/login`), `isApi(pathname)`
- * (default: starts with `/api/`), `userIdHeader` (default `x-user-id`), `owner(pathname)`
- * (the user a path belongs to; default `/api/{user_id}/tasks...`).
+ * there is no Authorization header), `loginPath` (default `/login`), `isPublic(pathname)`
+ * (passed through unverified; default: Better Auth's own `/api/auth/...`), `isApi(pathname)`
+ * (JSON errors instead of redirects; default: `/api/...`), `userIdHeader` (default
+ * `x-user-id`; the value is percent-encoded with encodeURIComponent, since a user id may hold
+ * characters a header cannot), `owner(pathname)` (the user a path belongs to; default
+ * `/api/{user_id}/tasks...`).
  */
 export function createProxy(options = {}) {
   const {
@@ -32,7 +36,8 @@ export function createProxy(options = {}) {
     verify: verifyOptions = {},
     cookie,
     loginPath = '/login',
-    isApi = (p) => p === '/api' || p.startsWith('/api/'),
+    isPublic = (p) => under(p, '/api/auth'),
+    isApi = (p) => under(p, '/api'),
     userIdHeader = 'x-user-id',
     owner = (p) => {
       const m = DEFAULT_OWNER.exec(p);
@@ -48,15 +53,17 @@ export function createProxy(options = {}) {
 
   return function proxy(request) {
     const { pathname, search } = request.nextUrl;
-    const api = isApi(pathname);
-    // A client must never choose the user id header: drop any it sent.
+    // A client must never choose the user id header: drop any it sent, on every path.
     const headers = new Headers(request.headers);
     headers.delete(userIdHeader);
-    const token = bearer(request.headers.get('authorization')) ?? (cookie ? request.cookies.get(cookie)?.value : undefined);
+    if (isPublic(pathname)) return NextResponse.next({ request: { headers } });
+    const api = isApi(pathname);
     let user;
     try {
+      const v = getVerifier(); // a missing or weak secret is reported even without a token
+      const token = bearer(request.headers.get('authorization')) ?? (cookie ? request.cookies.get(cookie)?.value : undefined);
       if (!token) throw new TokenError('missing_token', undefined, 'no token was provided');
-      user = getVerifier().verify(token).userId;
+      user = v.verify(token).userId;
     } catch (e) {
       if (!(e instanceof TokenError)) throw e;
       if (e.code === 'weak_key' || e.code === 'invalid_config') {
@@ -79,7 +86,7 @@ export function createProxy(options = {}) {
         ? json(403, body, 'Bearer realm="tasks", error="insufficient_scope", error_description="forbidden"')
         : new NextResponse('Forbidden', { status: 403 });
     }
-    headers.set(userIdHeader, user);
+    headers.set(userIdHeader, encodeURIComponent(user));
     return NextResponse.next({ request: { headers } });
   };
 }

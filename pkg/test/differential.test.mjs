@@ -63,7 +63,7 @@ it('the package and the native crate agree on every token', () => {
   const out = execFileSync(CLI, ['verify-batch', '--now', String(NOW), '--env-file', env], { input, maxBuffer: 64 << 20 }).toString();
   const native = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(native.length, tokens.length);
-  const v = createVerifier(RING, { now: NOW });
+  const v = createVerifier({ secrets: RING }, { now: NOW });
   let ok = 0;
   const codes = new Set();
   tokens.forEach((t, i) => {

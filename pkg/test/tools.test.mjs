@@ -56,9 +56,9 @@ describe('sign', () => {
   });
   it('signs with the current key of a ring and sets kid', () => {
     const ring = `3:${SECRET}-three,2:${SECRET}-two`;
-    const t = sign({ sub: 'a' }, ring, { now: NOW });
+    const t = sign({ sub: 'a' }, { secrets: ring }, { now: NOW });
     assert.equal(inspect(t).header.kid, '3');
-    assert.equal(createVerifier(`3:${SECRET}-three`, { now: NOW }).verify(t).userId, 'a');
+    assert.equal(createVerifier({ secrets: `3:${SECRET}-three` }, { now: NOW }).verify(t).userId, 'a');
   });
   it('refuses weak keys and non-object claims', () => {
     assert.throws(() => sign({ sub: 'a' }, 'short'), (e) => e instanceof TokenError && e.code === 'weak_key');

@@ -33,8 +33,9 @@ after(async () => {
 async function paste(t) {
   await page.fill('#token', t);
 }
-async function verifyWith(secret, { issuer = '', audience = '', leeway = '0' } = {}) {
+async function verifyWith(secret, { issuer = '', audience = '', leeway = '0', ring = false } = {}) {
   await page.fill('#secret', secret);
+  await page.setChecked('#secret-is-ring', ring);
   await page.fill('#issuer', issuer);
   await page.fill('#audience', audience);
   await page.fill('#leeway', leeway);
@@ -117,10 +118,12 @@ describe('token inspector', () => {
   it('a rotated ring verifies tokens of the old and the new key', async () => {
     const ring = `2:${NEW_SECRET},1:${OLD_SECRET}`;
     await paste(token('rotated-new', { secret: NEW_SECRET, header: { kid: '2' } }));
-    assert.equal((await verifyWith(ring)).user, 'rotated-new');
+    assert.equal((await verifyWith(ring, { ring: true })).user, 'rotated-new');
     await paste(token('rotated-old', { secret: OLD_SECRET, header: { kid: '1' } }));
-    assert.equal((await verifyWith(ring)).user, 'rotated-old');
+    assert.equal((await verifyWith(ring, { ring: true })).user, 'rotated-old');
     await paste(token('rotated-old', { secret: OLD_SECRET, header: { kid: '2' } }));
+    assert.equal((await verifyWith(ring, { ring: true })).code, 'invalid_signature');
+    // Unticked, the same text is one secret: the tokens do not verify against it.
     assert.equal((await verifyWith(ring)).code, 'invalid_signature');
   });
 
@@ -146,7 +149,7 @@ describe('token inspector', () => {
     await page.click('#mint');
     const minted = await page.inputValue('#minted-token');
     const curl = await page.inputValue('#minted-curl');
-    assert.ok(curl.includes(`${server.url}/api/minted-user/tasks`));
+    assert.ok(curl.includes(`'${server.url}/api/minted-user/tasks'`), curl);
     assert.ok(curl.includes(minted));
     const r = await call(server.url, 'GET', '/api/minted-user/tasks', { token: minted });
     assert.equal(r.status, 200);

@@ -105,6 +105,36 @@ for (const variant of ['proxy', 'middleware']) {
       assert.equal(r.status, 403);
       assert.equal((await r.json()).code, 'forbidden');
     });
+    it('a user id with characters a header cannot hold arrives intact (percent-encoded)', async () => {
+      const sub = ' zoë \u4e2d ';
+      const r = await get(`/api/${encodeURIComponent(sub)}/tasks`, bearer(token(sub, { secret: SECRET })));
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), { path_user: sub, verified_user: sub });
+    });
+    it("Better Auth's own routes pass without a token, and still lose a spoofed x-user-id", async () => {
+      const r = await get('/api/auth/session', { 'x-user-id': 'mallory' });
+      assert.equal(r.status, 200);
+      assert.deepEqual(await r.json(), { auth: 'ok', user_header: null });
+    });
+    it('a missing secret is 500 server_misconfigured, even for a request without a token', async () => {
+      const port = await freePort();
+      const env = { ...ENV, NEXT_DIST_DIR: `.next-${variant}` };
+      delete env.BETTER_AUTH_SECRET;
+      delete env.BETTER_AUTH_SECRETS;
+      const p = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: APP, env, detached: true, stdio: 'ignore' });
+      const done = new Promise((r) => p.on('exit', r));
+      try {
+        let r;
+        for (let i = 0; i < 120 && !r; i++) {
+          r = await fetch(`http://127.0.0.1:${port}/api/alice/tasks`).catch(() => new Promise((res) => setTimeout(res, 250)));
+        }
+        assert.equal(r.status, 500);
+        assert.equal((await r.json()).code, 'server_misconfigured');
+      } finally {
+        try { process.kill(-p.pid, 'SIGTERM'); } catch { }
+        await done;
+      }
+    });
     it('public pages are not touched', async () => {
       assert.equal((await get('/')).status, 200);
       assert.equal((await get('/login')).status, 200);

@@ -50,10 +50,13 @@ pub async fn list(db: &D1Database, user: &str, q: &ListQuery) -> DbResult<(RawJs
     let mut values = vec![text(user)];
     values.extend(params.iter().map(|p| text(p)));
     let n = values.len();
+    // The page's order is made explicit in the aggregate (an ordered subquery alone does
+    // not promise the order in which rows reach json_group_array).
+    let order = q.order_by();
     let page_sql = format!(
-        "SELECT json_group_array(json(task)) AS tasks FROM \
-         (SELECT {TASK_JSON} AS task FROM tasks {filter} {} LIMIT ?{} OFFSET ?{})",
-        q.order_by(),
+        "SELECT json_group_array(json(task) ORDER BY position) AS tasks FROM \
+         (SELECT {TASK_JSON} AS task, row_number() OVER ({order}) AS position \
+          FROM tasks {filter} {order} LIMIT ?{} OFFSET ?{})",
         n + 1,
         n + 2
     );

@@ -4,5 +4,6 @@ export const dynamic = 'force-dynamic';
 
 export async function GET(_req: Request, ctx: { params: Promise<{ user: string }> }) {
   const { user } = await ctx.params;
-  return Response.json({ path_user: user, verified_user: (await headers()).get('x-user-id') });
+  const verified = (await headers()).get('x-user-id');
+  return Response.json({ path_user: user, verified_user: verified === null ? null : decodeURIComponent(verified) });
 }
