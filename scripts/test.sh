@@ -21,7 +21,8 @@ rust() {
 
 wasm() {
   step "Rust: the verifier's tests compiled to wasm32, run in Node (wasm-bindgen-test)"
-  cargo test -p taskgate-verify --target wasm32-unknown-unknown 2>&1 | grep -E "^(test result|running|error|failures)|FAIL|panicked"; test "${PIPESTATUS[0]}" -eq 0
+  # pipefail: a failing cargo test fails the pipeline; grep only trims the output.
+  cargo test -p taskgate-verify --target wasm32-unknown-unknown 2>&1 | grep -E "^(test result|running|error|failures)|FAIL|panicked"
 }
 
 e2e() {

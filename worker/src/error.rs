@@ -70,18 +70,21 @@ impl ApiError {
         Self::new(415, "unsupported_media_type", "Send the body as JSON (`Content-Type: application/json`).")
     }
 
+    /// The same error, naming the fields at fault.
+    fn with_fields(mut self, fields: Fields) -> Self {
+        self.fields = Some(fields);
+        self
+    }
+
     /// 422: the task id in the path is not a positive integer.
     pub fn invalid_id() -> Self {
-        let mut err = Self::new(422, "invalid_id", "The task id must be a positive integer.");
-        err.fields = Some(Fields::from([("id".into(), "must be a positive integer".into())]));
-        err
+        Self::new(422, "invalid_id", "The task id must be a positive integer.")
+            .with_fields(Fields::from([("id".into(), "must be a positive integer".into())]))
     }
 
     /// 422: query parameters out of range.
     pub fn invalid_query(fields: Fields) -> Self {
-        let mut err = Self::new(422, "invalid_query", "Some query parameters are invalid.");
-        err.fields = Some(fields);
-        err
+        Self::new(422, "invalid_query", "Some query parameters are invalid.").with_fields(fields)
     }
 
     /// 422: the body is not JSON.
@@ -91,9 +94,7 @@ impl ApiError {
 
     /// 422: the body is JSON but breaks a rule.
     pub fn validation_failed(fields: Fields) -> Self {
-        let mut err = Self::new(422, "validation_failed", "Some fields are invalid.");
-        err.fields = Some(fields);
-        err
+        Self::new(422, "validation_failed", "Some fields are invalid.").with_fields(fields)
     }
 
     /// 500: the Worker cannot serve (missing or weak secret, bad settings). Logged once.

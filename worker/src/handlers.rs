@@ -42,10 +42,7 @@ pub async fn handle(
                 }
                 (Route::Task { id, .. }, "PUT") => {
                     let id = task_id(id)?;
-                    let patch = match http::read_body(req).await {
-                        Ok(body) => input::task_patch(&body),
-                        Err(e) => Err(e),
-                    };
+                    let patch = http::read_body(req).await.and_then(|body| input::task_patch(&body));
                     let (id, patch) = body_after_lookup(&db, user, id, patch).await?;
                     let task =
                         store::update(&db, user, id, &patch).await.map_err(db_error)?.ok_or_else(task_not_found)?;
@@ -60,10 +57,7 @@ pub async fn handle(
                 }
                 (Route::Complete { id, .. }, _) => {
                     let id = task_id(id)?;
-                    let completed = match http::read_body(req).await {
-                        Ok(body) => input::completion(&body),
-                        Err(e) => Err(e),
-                    };
+                    let completed = http::read_body(req).await.and_then(|body| input::completion(&body));
                     let (id, completed) = body_after_lookup(&db, user, id, completed).await?;
                     let task = store::set_completed(&db, user, id, completed)
                         .await
