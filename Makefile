@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 FUZZ_SECONDS ?= 600
 
-.PHONY: setup dev test test-rust test-wasm fuzz bench lint
+.PHONY: setup dev test test-rust test-wasm fuzz bench lint contract
 
 setup:
 	bash scripts/setup.sh
@@ -33,3 +33,7 @@ fuzz:
 ## All benchmarks, printing a table and writing bench/RESULTS.md.
 bench: setup
 	bash bench/run.sh
+
+## Rewrite the generated tables of docs/contract.md from the crate (CI fails when they are stale).
+contract:
+	cargo run -q -p taskgate-cli -- contract --format md --write docs/contract.md

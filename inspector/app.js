@@ -1,29 +1,12 @@
 // The token inspector: decode, explain and (optionally) verify a token, in this page only.
 // It uses the npm package's browser build (./pkg/browser.js); it makes no network request
 // of its own. Token text is only ever put in the page with textContent, never as HTML.
-import { createVerifier, inspect, sign, TokenError } from './pkg/browser.js';
+import { createVerifier, inspect, sign, TokenError, CLAIMS, ERRORS } from './pkg/browser.js';
 
 const $ = (id) => document.getElementById(id);
-const REGISTERED = ['sub', 'exp', 'nbf', 'iat', 'iss', 'aud', 'jti', 'email', 'user_email', 'user_id'];
 const TIME = new Set(['exp', 'nbf', 'iat']);
-
-/** What to do about each error code. */
-const FIX = {
-  missing_token: 'Paste a token.',
-  malformed_token: 'A JWT is three base64url segments (header.payload.signature) without padding or spaces; header and payload must be JSON objects without repeated names.',
-  token_too_large: 'Tokens may be at most 8192 bytes: carry less in the claims.',
-  unsupported_algorithm: 'Sign with HS256: the header\'s "alg" must be exactly "HS256".',
-  unsupported_header: 'Leave out "crit" and "b64"; "typ", if present, must be "JWT".',
-  invalid_signature: 'The token was not signed with this secret, or was changed after signing. Check BETTER_AUTH_SECRET, or the "kid" against the ring\'s versions.',
-  token_expired: 'The token has expired: sign in again for a fresh one (or raise the leeway for clock skew).',
-  token_not_yet_valid: '"nbf" or "iat" lies in the future: check the issuer\'s clock, or allow a leeway.',
-  missing_claim: 'Add the claim: "exp" and "sub" are required.',
-  invalid_claim: 'Fix the claim: times are numbers of seconds (0 to 253402300799), "sub" a non-empty string of at most 255 characters, "user_id" equal to "sub", "jti"/"email" strings.',
-  invalid_issuer: '"iss" must equal the configured issuer.',
-  invalid_audience: '"aud" must be (or contain) the configured audience.',
-  weak_key: 'Secrets must be at least 32 bytes.',
-  invalid_config: 'Check the ring syntax ("2:new,1:old") and that the leeway is 0-300.',
-};
+/** What to do about an error code: the crate's hint. */
+const fix = (code) => ERRORS[code]?.hint ?? '';
 
 /** "3 h 12 min", "45 s", "2 d 4 h": the two largest units. */
 export function span(seconds) {
@@ -94,7 +77,7 @@ function renderClaims() {
   const p = current?.payload;
   if (!p || typeof p !== 'object') return;
   const now = Date.now() / 1000;
-  const names = [...REGISTERED.filter((n) => n in p), ...Object.keys(p).filter((n) => !REGISTERED.includes(n))];
+  const names = [...CLAIMS.filter((n) => n in p), ...Object.keys(p).filter((n) => !CLAIMS.includes(n))];
   for (const name of names) {
     const v = p[name];
     const tr = el('tr');
@@ -180,7 +163,7 @@ function runVerify() {
     div.append(el('strong', 'Refused: '), code);
     if (result.claim) div.append(` (claim "${result.claim}")`);
     div.append(el('p', `${result.message[0].toUpperCase()}${result.message.slice(1)}.`));
-    div.append(el('p', `How to fix: ${FIX[result.code] ?? ''}`));
+    div.append(el('p', `How to fix: ${fix(result.code)}`));
   }
   box.replaceChildren(div);
 }
@@ -209,7 +192,7 @@ function mint(event) {
     $('minted').hidden = false;
   } catch (e) {
     $('minted').hidden = true;
-    $('mint-error').textContent = e instanceof TokenError ? `${e.code}: ${e.message}. ${FIX[e.code] ?? ''}` : e.message;
+    $('mint-error').textContent = e instanceof TokenError ? `${e.code}: ${e.message}. ${fix(e.code)}` : e.message;
     $('mint-error').hidden = false;
   }
 }

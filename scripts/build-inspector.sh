@@ -7,5 +7,5 @@ bash scripts/build-pkg.sh >/dev/null
 rm -rf inspector/dist
 mkdir -p inspector/dist/pkg/wasm
 cp inspector/index.html inspector/app.js inspector/style.css inspector/dist/
-cp pkg/dist/browser.js pkg/dist/api.js inspector/dist/pkg/
+cp pkg/dist/browser.js pkg/dist/api.js pkg/dist/contract.js inspector/dist/pkg/
 cp pkg/dist/wasm/taskgate.js pkg/dist/wasm/taskgate_bg.wasm inspector/dist/pkg/wasm/

@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/dist: the verifier compiled to wasm32, wasm-bindgen glue
-# (--target web, shared by every platform entry), wasm-opt, and the JavaScript in pkg/js.
+# (--target web, shared by every platform entry), wasm-opt, the JavaScript in pkg/js, and
+# contract.js / contract.d.ts generated from the crate (`taskgate contract`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 ROOT=$PWD
 out=pkg/dist
-if [ -f "$out/wasm/taskgate_bg.wasm" ] && [ -z "${FORCE_BUILD:-}" ] && \
-   [ -z "$(find pkg/src pkg/js pkg/Cargo.toml pkg/package.json crate-verify/src crate-verify/Cargo.toml Cargo.lock -newer "$out/wasm/taskgate_bg.wasm" -print -quit)" ]; then
+if up_to_date "$out/wasm/taskgate_bg.wasm" pkg/src pkg/js pkg/Cargo.toml pkg/package.json crate-verify/src \
+   crate-verify/Cargo.toml cli/src Cargo.lock; then
   echo "[build-pkg] up to date"
   exit 0
 fi
 cargo build -q -p taskgate-wasm --target wasm32-unknown-unknown --profile wasm-pkg
+cargo build -q -p taskgate-cli
 rm -rf "$out"
 mkdir -p "$out/wasm"
 wasm-bindgen --target web --remove-producers-section --out-dir "$out/wasm" --out-name taskgate \
@@ -20,4 +23,6 @@ wasm-bindgen --target web --remove-producers-section --out-dir "$out/wasm" --out
   --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals "$out/wasm/taskgate_bg.wasm" -o "$out/wasm/taskgate_bg.wasm"
 cp pkg/js/*.js pkg/js/*.d.ts "$out/"
+target/debug/taskgate contract --format js > "$out/contract.js"
+target/debug/taskgate contract --format dts > "$out/contract.d.ts"
 echo "[build-pkg] $(stat -c %s "$out/wasm/taskgate_bg.wasm") bytes wasm, $(gzip -9c "$out/wasm/taskgate_bg.wasm" | wc -c) gzip"

@@ -4,11 +4,11 @@
 # Skips the build when the output is newer than every input.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 ROOT=$PWD
 bash scripts/build-inspector.sh
 out=worker/build/index.js
-if [ -f "$out" ] && [ -z "${FORCE_BUILD:-}" ] && \
-   [ -z "$(find worker/src worker/Cargo.toml worker/openapi.json crate-verify/src crate-verify/Cargo.toml Cargo.lock -newer "$out" -print -quit)" ]; then
+if up_to_date "$out" worker/src worker/Cargo.toml worker/openapi.json crate-verify/src crate-verify/Cargo.toml Cargo.lock; then
   echo "[build-worker] up to date"
   exit 0
 fi

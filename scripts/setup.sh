@@ -5,6 +5,7 @@
 #   SETUP_SKIP_BROWSER=1 ...         # skip Chromium (e.g. when only running the API)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib.sh
 ROOT=$PWD
 
 log() { printf '[setup] %s\n' "$*"; }
@@ -36,10 +37,12 @@ if ! have_version worker-build "$WORKER_BUILD_VERSION"; then
   cargo install --locked worker-build --version "$WORKER_BUILD_VERSION" --force
 fi
 
-# 3. npm packages from the committed lockfiles (npm install, not npm ci: see docs/DECISIONS.md).
+# 3. npm packages from the committed lockfiles. `npm install`, not `npm ci`: with wrangler 4.164 the
+#    registry here lacks the macOS/Windows workerd builds its lockfile names, and `npm ci` refuses that;
+#    `npm install` against the committed lockfile leaves it unchanged (scripts/README.md).
 npm_install() { # dir
   local dir=$1
-  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+  if ! up_to_date "$dir/node_modules/.package-lock.json" "$dir/package-lock.json" "$dir/package.json"; then
     log "npm install in ${dir#$ROOT/}"
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error)
   fi

@@ -10,6 +10,8 @@ lint() {
   step "format and lints"
   cargo fmt --all --check
   cargo clippy --workspace --all-targets --quiet -- -D warnings
+  step "docs/contract.md: its generated tables are the crate's (else: make contract)"
+  cargo run -q -p taskgate-cli -- contract --format md --check docs/contract.md
 }
 
 rust() {

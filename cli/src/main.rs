@@ -5,6 +5,7 @@
 //! environment lacks, from `.dev.vars` (or `--env-file FILE`), the file `wrangler dev` reads.
 
 mod config;
+mod contract;
 
 use std::io::{Read, Write};
 use std::process::ExitCode;
@@ -25,7 +26,10 @@ usage:
   taskgate inspect [TOKEN]
       decode TOKEN (or standard input) without a key and list what verification would refuse
   taskgate secret
-      print a new random 32-byte secret (base64url), for BETTER_AUTH_SECRET";
+      print a new random 32-byte secret (base64url), for BETTER_AUTH_SECRET
+  taskgate contract [--format json|js|dts|md] [--check FILE] [--write FILE]
+      the error codes, claims, limits and settings, for other languages and docs/contract.md;
+      --write FILE replaces the generated part of FILE, --check FILE fails if it is stale";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -85,10 +89,11 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             if let Some(email) = option(&options, "email") {
                 claims.insert("email".into(), json!(email));
             }
-            if let Some(iss) = option(&options, "iss").or(cfg.issuer.as_deref()) {
+            let configured = cfg.options()?;
+            if let Some(iss) = option(&options, "iss").or(configured.issuer.as_deref()) {
                 claims.insert("iss".into(), json!(iss));
             }
-            if let Some(aud) = option(&options, "aud").or(cfg.audience.as_deref()) {
+            if let Some(aud) = option(&options, "aud").or(configured.audience.as_deref()) {
                 claims.insert("aud".into(), json!(aud));
             }
             let ttl = option(&options, "ttl")
@@ -158,7 +163,42 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             println!("{}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes));
             Ok(ExitCode::SUCCESS)
         }
+        Some("contract") => {
+            let text = match option(&options, "format").unwrap_or("json") {
+                "json" => serde_json::to_string_pretty(&contract::json()).unwrap_or_default() + "\n",
+                "js" => contract::js(),
+                "dts" => contract::dts(),
+                "md" => contract::md(),
+                other => return Err(format!("--format: json, js, dts or md, not {other}")),
+            };
+            match (option(&options, "write"), option(&options, "check")) {
+                (None, None) => print!("{text}"),
+                (Some(file), _) => std::fs::write(file, splice(file, &text)?).map_err(|e| format!("{file}: {e}"))?,
+                (None, Some(file)) => {
+                    if splice(file, &text)? != std::fs::read_to_string(file).unwrap_or_default() {
+                        eprintln!("taskgate: {file} is stale: run `make contract`");
+                        return Ok(ExitCode::FAILURE);
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(other) => Err(format!("unknown command: {other}")),
         None => Err("no command".into()),
+    }
+}
+
+/// `file` with its generated part (between the markers of `docs/contract.md`) replaced by
+/// `text`; a file without markers is replaced whole.
+fn splice(file: &str, text: &str) -> Result<String, String> {
+    let current = std::fs::read_to_string(file).unwrap_or_default();
+    match (current.find(contract::MD_BEGIN), current.find(contract::MD_END)) {
+        (Some(a), Some(b)) if a < b => {
+            Ok(format!("{}{}{}", &current[..a], text.trim_end(), &current[b + contract::MD_END.len()..]))
+        }
+        _ if text.starts_with(contract::MD_BEGIN) && !current.is_empty() => {
+            Err(format!("{file} has no generated part (markers {} ... {})", contract::MD_BEGIN, contract::MD_END))
+        }
+        _ => Ok(text.to_owned()),
     }
 }

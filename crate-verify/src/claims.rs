@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use serde_json::value::RawValue;
 
-use crate::error::{Error, ErrorCode, Result};
+use crate::error::{Claim, Error, ErrorCode, Result};
 use crate::json;
 use crate::options::Options;
 use crate::time::NumericDate;
@@ -40,7 +40,9 @@ impl Text {
 
     fn get<'a>(&'a self, base: &'a str) -> &'a str {
         match self {
-            Text::Span(a, b) => &base[*a..*b],
+            // Spans are made by `Text::of` from slices of `base`: `get` never fails, and has no
+            // panic path (whose messages would weigh on the npm package's Wasm).
+            Text::Span(a, b) => base.get(*a..*b).unwrap_or_default(),
             Text::Owned(s) => s,
         }
     }
@@ -90,18 +92,30 @@ impl Claims {
     ) -> Result<Self> {
         let base = json.as_str();
         let mut raw = RawClaims::default();
-        let is_object = json::for_each_member(&base[header_len..], |name, value| {
+        let is_object = json::for_each_member(base.get(header_len..).unwrap_or_default(), |name, value| {
+            // The claims' names are the crate's `Claim` names, matched as constants (a
+            // `Claim::parse` first would cost a second dispatch on every member).
+            const EXP: &str = Claim::Exp.as_str();
+            const NBF: &str = Claim::Nbf.as_str();
+            const IAT: &str = Claim::Iat.as_str();
+            const SUB: &str = Claim::Sub.as_str();
+            const USER_ID: &str = Claim::UserId.as_str();
+            const ISS: &str = Claim::Iss.as_str();
+            const AUD: &str = Claim::Aud.as_str();
+            const JTI: &str = Claim::Jti.as_str();
+            const EMAIL: &str = Claim::Email.as_str();
+            const USER_EMAIL: &str = Claim::UserEmail.as_str();
             let slot = match name {
-                "exp" => &mut raw.exp,
-                "nbf" => &mut raw.nbf,
-                "iat" => &mut raw.iat,
-                "sub" => &mut raw.sub,
-                "user_id" => &mut raw.user_id,
-                "iss" => &mut raw.iss,
-                "aud" => &mut raw.aud,
-                "jti" => &mut raw.jti,
-                "email" => &mut raw.email,
-                "user_email" => &mut raw.user_email,
+                EXP => &mut raw.exp,
+                NBF => &mut raw.nbf,
+                IAT => &mut raw.iat,
+                SUB => &mut raw.sub,
+                USER_ID => &mut raw.user_id,
+                ISS => &mut raw.iss,
+                AUD => &mut raw.aud,
+                JTI => &mut raw.jti,
+                EMAIL => &mut raw.email,
+                USER_EMAIL => &mut raw.user_email,
                 _ => return,
             };
             *slot = Some(value);
@@ -112,41 +126,41 @@ impl Claims {
 
         // Times: exact whole seconds plus a fraction flag, against the whole-second clock.
         let leeway = u64::from(options.leeway);
-        let exp = numeric_date(raw.exp, "exp")?;
+        let exp = numeric_date(raw.exp, Claim::Exp)?;
         match exp {
-            None if options.require_exp => return Err(Error::claim(ErrorCode::MissingClaim, "exp")),
+            None if options.require_exp => return Err(Error::about(ErrorCode::MissingClaim, Claim::Exp)),
             // Expired when now >= exp + leeway.
             Some(exp) if now.checked_sub(leeway).is_some_and(|t| exp.at_or_before(t)) => {
-                return Err(Error::claim(ErrorCode::TokenExpired, "exp"));
+                return Err(Error::about(ErrorCode::TokenExpired, Claim::Exp));
             }
             _ => {}
         }
         // Not yet valid when nbf (or iat) > now + leeway.
-        let nbf = numeric_date(raw.nbf, "nbf")?;
+        let nbf = numeric_date(raw.nbf, Claim::Nbf)?;
         if nbf.is_some_and(|nbf| !nbf.at_or_before(now.saturating_add(leeway))) {
-            return Err(Error::claim(ErrorCode::TokenNotYetValid, "nbf"));
+            return Err(Error::about(ErrorCode::TokenNotYetValid, Claim::Nbf));
         }
-        let iat = numeric_date(raw.iat, "iat")?;
+        let iat = numeric_date(raw.iat, Claim::Iat)?;
         if iat.is_some_and(|iat| !iat.at_or_before(now.saturating_add(leeway))) {
-            return Err(Error::claim(ErrorCode::TokenNotYetValid, "iat"));
+            return Err(Error::about(ErrorCode::TokenNotYetValid, Claim::Iat));
         }
         if let Some(max_age) = options.max_age {
             // Too old when now > iat + max_age + leeway (a fraction of iat cannot change that).
-            let iat = iat.ok_or(Error::claim(ErrorCode::MissingClaim, "iat"))?;
+            let iat = iat.ok_or(Error::about(ErrorCode::MissingClaim, Claim::Iat))?;
             if now > iat.secs().saturating_add(max_age).saturating_add(leeway) {
-                return Err(Error::claim(ErrorCode::TokenExpired, "iat"));
+                return Err(Error::about(ErrorCode::TokenExpired, Claim::Iat));
             }
         }
 
         // The subject is the user id.
-        let sub = raw.sub.ok_or(Error::claim(ErrorCode::MissingClaim, "sub"))?;
+        let sub = raw.sub.ok_or(Error::about(ErrorCode::MissingClaim, Claim::Sub))?;
         let sub = json::as_str(sub)
             .filter(|s| !s.is_empty() && s.chars().count() <= MAX_SUB_CHARS)
-            .ok_or(Error::claim(ErrorCode::InvalidClaim, "sub"))?;
+            .ok_or(Error::about(ErrorCode::InvalidClaim, Claim::Sub))?;
         if let Some(user_id) = raw.user_id
             && json::as_str(user_id).as_deref() != Some(&*sub)
         {
-            return Err(Error::claim(ErrorCode::InvalidClaim, "user_id"));
+            return Err(Error::about(ErrorCode::InvalidClaim, Claim::UserId));
         }
 
         // iss and aud are checked only when configured: a value of the wrong type is then
@@ -155,7 +169,7 @@ impl Claims {
         if let Some(want) = &options.issuer
             && iss.as_deref() != Some(want.as_str())
         {
-            return Err(Error::claim(ErrorCode::InvalidIssuer, "iss"));
+            return Err(Error::about(ErrorCode::InvalidIssuer, Claim::Iss));
         }
         if let Some(want) = options.audience.as_deref() {
             let found = raw.aud.is_some_and(|aud| match json::as_str(aud) {
@@ -166,13 +180,13 @@ impl Claims {
                 }
             });
             if !found {
-                return Err(Error::claim(ErrorCode::InvalidAudience, "aud"));
+                return Err(Error::about(ErrorCode::InvalidAudience, Claim::Aud));
             }
         }
 
-        let jti = string_claim(raw.jti, "jti")?;
-        let email = string_claim(raw.email, "email")?;
-        let user_email = string_claim(raw.user_email, "user_email")?;
+        let jti = string_claim(raw.jti, Claim::Jti)?;
+        let email = string_claim(raw.email, Claim::Email)?;
+        let user_email = string_claim(raw.user_email, Claim::UserEmail)?;
 
         let sub = Text::of(base, sub);
         let iss = iss.map(|s| Text::of(base, s));
@@ -237,21 +251,21 @@ impl Claims {
 
     /// The decoded header, as sent (a JSON object).
     pub fn header_json(&self) -> &str {
-        &self.json[..self.header_len]
+        self.json.get(..self.header_len).unwrap_or_default()
     }
 
     /// The decoded payload, as sent (a JSON object): read unknown claims from here.
     pub fn payload_json(&self) -> &str {
-        &self.json[self.header_len..]
+        self.json.get(self.header_len..).unwrap_or_default()
     }
 }
 
 /// A NumericDate claim: a JSON number in 0..=253402300799 (fractions allowed).
-fn numeric_date(raw: Option<&RawValue>, claim: &'static str) -> Result<Option<NumericDate>> {
-    raw.map(|raw| NumericDate::parse(raw.get()).ok_or(Error::claim(ErrorCode::InvalidClaim, claim))).transpose()
+fn numeric_date(raw: Option<&RawValue>, claim: Claim) -> Result<Option<NumericDate>> {
+    raw.map(|raw| NumericDate::parse(raw.get()).ok_or(Error::about(ErrorCode::InvalidClaim, claim))).transpose()
 }
 
 /// An optional claim that must be a string when present.
-fn string_claim<'a>(raw: Option<&'a RawValue>, claim: &'static str) -> Result<Option<Cow<'a, str>>> {
-    raw.map(|raw| json::as_str(raw).ok_or(Error::claim(ErrorCode::InvalidClaim, claim))).transpose()
+fn string_claim<'a>(raw: Option<&'a RawValue>, claim: Claim) -> Result<Option<Cow<'a, str>>> {
+    raw.map(|raw| json::as_str(raw).ok_or(Error::about(ErrorCode::InvalidClaim, claim))).transpose()
 }

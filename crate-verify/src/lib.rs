@@ -20,7 +20,9 @@
 //! ```
 //!
 //! The rules, in the order they are checked, are those of the project's contract
-//! (`docs/verification.md`); the first failure decides the [`ErrorCode`].
+//! (`docs/contract.md`); the first failure decides the [`ErrorCode`]. This crate is the one
+//! place a rule, an error code, a claim name or a limit is written: [`catalog`] lists them for
+//! other languages, [`settings`] reads the environment, [`http`] answers refusals.
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -30,14 +32,17 @@ extern crate alloc;
 extern crate std;
 
 mod b64;
+pub mod catalog;
 mod claims;
 #[cfg(feature = "std")]
 mod clock;
 mod error;
+pub mod http;
 mod inspect;
 mod json;
 mod keys;
 mod options;
+pub mod settings;
 mod sign;
 mod time;
 mod verify;
@@ -45,7 +50,7 @@ mod verify;
 pub use claims::{Claims, MAX_SUB_CHARS};
 #[cfg(feature = "std")]
 pub use clock::now;
-pub use error::{Error, ErrorCode, Result};
+pub use error::{Claim, Error, ErrorCode, Result};
 pub use inspect::{Inspection, inspect};
 pub use keys::{Key, KeyRing, MAX_KEYS, MIN_KEY_LEN};
 pub use options::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY, Options};

@@ -1,24 +1,15 @@
 // The package's API over the wasm-bindgen glue. Platform entries (node.js, workerd.js,
-// edge.js, browser.js) initialize the Wasm, then re-export this module.
+// edge.js, browser.js) initialize the Wasm, then re-export this module. Codes, sentences,
+// claim names and limits come from contract.js, generated from the Rust crate at build time.
 import {
   Verifier as WasmVerifier,
   inspect as wasmInspect,
   sign as wasmSign,
-  errorTables,
+  refusal as wasmRefusal,
 } from './wasm/taskgate.js';
+import { ERROR_CODES, ERRORS, REFUSAL_CODES, CLAIMS, LIMITS, SETTINGS } from './contract.js';
 
-let CODES;
-let DESCRIPTIONS;
-let CLAIMS;
-function tables() {
-  if (!CODES) {
-    // Index 0 of each table means "none": error numbers and claim numbers start at 1.
-    const [codes, descriptions, claims] = errorTables().split('\n\n').map((t) => ['', ...t.split('\n').filter(Boolean)]);
-    CODES = codes;
-    DESCRIPTIONS = descriptions;
-    CLAIMS = claims;
-  }
-}
+export { ERROR_CODES, ERRORS, CLAIMS, LIMITS };
 
 /** A failed verification (or a key that cannot be used): a stable `code`, maybe a `claim`. */
 export class TokenError extends Error {
@@ -30,11 +21,12 @@ export class TokenError extends Error {
   }
 }
 
+/** An error number from the Wasm: the code (1-based, ERROR_CODES then REFUSAL_CODES) in the
+ * low byte, the claim (1-based index in CLAIMS) in the next. */
 function decodeError(n) {
-  tables();
-  const code = CODES[n & 0xff] || 'invalid_config';
-  const claim = CLAIMS[n >> 8] || undefined;
-  const sentence = DESCRIPTIONS[n & 0xff] || code;
+  const code = ERROR_CODES[(n & 0xff) - 1] ?? REFUSAL_CODES[(n & 0xff) - 1 - ERROR_CODES.length] ?? 'invalid_config';
+  const claim = CLAIMS[(n >> 8) - 1];
+  const sentence = ERRORS[code]?.description ?? code;
   return { code, claim, message: claim ? `${sentence} (claim "${claim}")` : sentence };
 }
 
@@ -45,20 +37,39 @@ function tokenError(n) {
 }
 
 /**
+ * The HTTP answer for a TokenError, exactly as the TaskGate Worker gives it: `{ status,
+ * challenge, body }` (`weak_key` and `invalid_config` are 500 `server_misconfigured`).
+ */
+export function refusalOf(error) {
+  const code = ERROR_CODES.indexOf(error.code) + 1 || ERROR_CODES.length + REFUSAL_CODES.indexOf(error.code) + 1;
+  const text = wasmRefusal(code | ((CLAIMS.indexOf(error.claim) + 1) << 8));
+  const newline = text.indexOf('\n');
+  const challenge = text.slice(4, newline);
+  return { status: Number(text.slice(0, 3)), challenge: challenge || undefined, body: text.slice(newline + 1) };
+}
+
+function missingToken() {
+  return new TokenError('missing_token', undefined, ERRORS.missing_token.description);
+}
+
+/**
  * Keys: a secret string (always one secret: its UTF-8 bytes, whatever it contains), a
  * Uint8Array, or an object: `{ secret }`, `{ secrets }` (a `BETTER_AUTH_SECRETS` ring,
  * `2:new,1:old`), or an environment (`{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`; the ring
  * wins when both are set).
  */
 function resolveKeys(keys) {
-  if (keys instanceof Uint8Array) return { secret: keys, ring: undefined };
-  if (typeof keys === 'string') return { secret: new TextEncoder().encode(keys), ring: undefined };
+  const text = (s) => new TextEncoder().encode(s);
+  if (keys instanceof Uint8Array) return { secret: keys };
+  if (typeof keys === 'string') return { secret: text(keys) };
   if (keys && typeof keys === 'object') {
-    const ring = keys.secrets ?? keys.BETTER_AUTH_SECRETS;
-    if (typeof ring === 'string' && ring.trim()) return { secret: undefined, ring };
-    const secret = keys.secret ?? keys.BETTER_AUTH_SECRET;
-    if (secret instanceof Uint8Array) return { secret, ring: undefined };
-    if (typeof secret === 'string') return { secret: new TextEncoder().encode(secret), ring: undefined };
+    if (typeof keys.secrets === 'string') return { ring: keys.secrets };
+    if (keys.secret instanceof Uint8Array) return { secret: keys.secret };
+    if (typeof keys.secret === 'string') return { secret: text(keys.secret) };
+    // An environment: its two variables are read by the crate's settings rules (ring first,
+    // blank is unset); their names come from the crate too.
+    const value = (name) => (typeof keys[name] === 'string' ? keys[name] : undefined);
+    return { env: [value(SETTINGS.secret), value(SETTINGS.secrets)] };
   }
   throw new TokenError('invalid_config', undefined, 'keys must be a secret string, a Uint8Array, { secret }, { secrets } (a BETTER_AUTH_SECRETS ring) or an environment object');
 }
@@ -117,25 +128,40 @@ class Verified {
  * `maxTokenLength`, `requireExp`, `now`). Key schedules are computed once, here.
  */
 export function createVerifier(keys, options = {}) {
-  const { secret, ring } = resolveKeys(keys);
-  const leeway = integer(options.leeway, 'leeway', 0, 300, 0);
-  const maxTokenLength = integer(options.maxTokenLength, 'maxTokenLength', 1, 2 ** 31 - 1, 8192);
+  const { secret, ring, env } = resolveKeys(keys);
+  const leeway = integer(options.leeway, 'leeway', 0, LIMITS.max_leeway_seconds, 0);
+  const maxTokenLength = integer(options.maxTokenLength, 'maxTokenLength', 1, 2 ** 31 - 1, LIMITS.max_token_bytes);
   const maxAge = options.maxAge === undefined ? undefined : integer(options.maxAge, 'maxAge', 0, Number.MAX_SAFE_INTEGER);
   const requireExp = options.requireExp ?? true;
   const clock = clockOf(options.now);
   let wasm;
   try {
-    wasm = new WasmVerifier(secret, ring, leeway, optionalString(options.issuer, 'issuer'), optionalString(options.audience, 'audience'), maxAge, maxTokenLength, Boolean(requireExp));
+    wasm = new WasmVerifier(secret, ring, Boolean(env), env?.[0], env?.[1], leeway, optionalString(options.issuer, 'issuer'), optionalString(options.audience, 'audience'), maxAge, maxTokenLength, Boolean(requireExp));
   } catch (n) {
     throw tokenError(n);
   }
+  const verified = (n) => {
+    if (n !== 0) throw tokenError(n);
+    return new Verified(wasm.sub(), wasm.decoded(), wasm.headerLength());
+  };
   return {
     /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError. */
     verify(token) {
-      if (typeof token !== 'string') throw tokenError(1); // missing_token
-      const n = wasm.verify(token, clock());
-      if (n !== 0) throw tokenError(n);
-      return new Verified(wasm.sub(), wasm.decoded(), wasm.headerLength());
+      if (typeof token !== 'string') throw missingToken();
+      return verified(wasm.authorize(undefined, token, undefined, clock()));
+    },
+    /**
+     * Steps 1 and 2 of a request, by the crate's HTTP rules: the bearer token of `authorization`
+     * (else `cookieToken`), verified, whose user is `pathUser` when given. Returns
+     * `{ ok: true, verified }` or `{ ok: false, error, status, challenge, body }`: the refusal
+     * exactly as the TaskGate Worker answers it.
+     */
+    authorize({ authorization, cookieToken, pathUser } = {}) {
+      const str = (v) => (typeof v === 'string' ? v : undefined);
+      const n = wasm.authorize(str(authorization), str(cookieToken), str(pathUser), clock());
+      if (n === 0) return { ok: true, verified: verified(0) };
+      const error = tokenError(n);
+      return { ok: false, error, ...refusalOf(error) };
     },
     /** Releases the Wasm memory now (it is also released when garbage-collected). */
     free() {
@@ -191,7 +217,7 @@ export function inspect(token, options = {}) {
     } catch {
       now = Math.floor(Date.now() / 1000);
     }
-    const leeway = Number.isInteger(options.leeway) && options.leeway >= 0 ? Math.min(options.leeway, 300) : 0;
+    const leeway = Number.isInteger(options.leeway) && options.leeway >= 0 ? Math.min(options.leeway, LIMITS.max_leeway_seconds) : 0;
     const raw = wasmInspect(text, now, leeway, typeof options.issuer === 'string' ? options.issuer : undefined, typeof options.audience === 'string' ? options.audience : undefined);
     result.headerText = raw[0];
     result.payloadText = raw[1];
@@ -201,7 +227,7 @@ export function inspect(token, options = {}) {
     if (result.payload && typeof result.payload === 'object') {
       for (const c of TIME_CLAIMS) {
         const v = result.payload[c];
-        if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 253402300799) result.times[c] = new Date(v * 1000);
+        if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= LIMITS.max_numeric_date) result.times[c] = new Date(v * 1000);
       }
     }
   } catch (e) {
@@ -220,21 +246,14 @@ export function sign(claims, keys, options = {}) {
     throw new TypeError('claims must be an object');
   }
   const now = clockOf(options.now)();
-  const expiresIn = integer(options.expiresIn, 'expiresIn', 1, 253402300799, 86400);
+  const expiresIn = integer(options.expiresIn, 'expiresIn', 1, LIMITS.max_numeric_date, LIMITS.default_lifetime_seconds);
   const payload = { ...claims };
   payload.iat ??= now;
   payload.exp ??= now + expiresIn;
-  const { secret, ring } = resolveKeys(keys);
+  const { secret, ring, env } = resolveKeys(keys);
   try {
-    return wasmSign(JSON.stringify(payload), secret, ring);
+    return wasmSign(JSON.stringify(payload), secret, ring, Boolean(env), env?.[0], env?.[1]);
   } catch (n) {
     throw tokenError(n);
   }
 }
-
-/** The stable error codes. */
-export const ERROR_CODES = Object.freeze([
-  'missing_token', 'malformed_token', 'token_too_large', 'unsupported_algorithm', 'unsupported_header',
-  'invalid_signature', 'token_expired', 'token_not_yet_valid', 'missing_claim', 'invalid_claim',
-  'invalid_issuer', 'invalid_audience', 'weak_key', 'invalid_config',
-]);

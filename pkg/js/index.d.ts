@@ -1,18 +1,15 @@
-/** The stable error codes (the same strings in Rust, in this package and in HTTP bodies). */
-export type ErrorCode =
-  | 'missing_token' | 'malformed_token' | 'token_too_large' | 'unsupported_algorithm' | 'unsupported_header'
-  | 'invalid_signature' | 'token_expired' | 'token_not_yet_valid' | 'missing_claim' | 'invalid_claim'
-  | 'invalid_issuer' | 'invalid_audience' | 'weak_key' | 'invalid_config';
+import type { ErrorCode, ClaimName, RefusalCode } from './contract.js';
 
-/** The claims an error can concern. */
-export type ClaimName = 'exp' | 'nbf' | 'iat' | 'sub' | 'user_id' | 'iss' | 'aud' | 'jti' | 'email' | 'user_email';
+export type { ErrorCode, ClaimName, RefusalCode };
+/** Tables generated from the Rust crate: codes, their sentences and hints, claims, limits. */
+export { ERROR_CODES, ERRORS, CLAIMS, LIMITS } from './contract.js';
 
 /** A failed verification, or keys/options that cannot be used (`weak_key`, `invalid_config`). */
 export class TokenError extends Error {
-  constructor(code: ErrorCode, claim?: ClaimName, message?: string);
+  constructor(code: ErrorCode | RefusalCode, claim?: ClaimName, message?: string);
   readonly name: 'TokenError';
-  /** The stable code. */
-  readonly code: ErrorCode;
+  /** The stable code (`forbidden` only from `authorize`). */
+  readonly code: ErrorCode | RefusalCode;
   /** The claim the error concerns, when it concerns one. */
   readonly claim?: ClaimName;
 }
@@ -74,9 +71,34 @@ export interface Verified {
   toJSON(): { userId: string; claims: Claims; header: Record<string, unknown> };
 }
 
+/** What a request offers: the `Authorization` header, a token from a cookie, and the path's user. */
+export interface AuthorizeInput {
+  authorization?: string | null;
+  /** Used only when there is no bearer token. */
+  cookieToken?: string | null;
+  /** When given, the token's `sub` must equal it (else 403 `forbidden`). */
+  pathUser?: string | null;
+}
+
+/** A refusal, exactly as the TaskGate Worker answers it. */
+export interface Refused {
+  ok: false;
+  error: TokenError;
+  status: 401 | 403 | 500;
+  /** The `WWW-Authenticate` value, for 401 and 403. */
+  challenge?: string;
+  /** The JSON error body. */
+  body: string;
+}
+
+/** The HTTP answer for a TokenError, as the TaskGate Worker gives it (`weak_key`/`invalid_config`: 500). */
+export function refusalOf(error: TokenError): Omit<Refused, 'ok' | 'error'>;
+
 export interface Verifier {
   /** Verifies a token; throws a {@link TokenError} with the first failing check's code. */
   verify(token: string): Verified;
+  /** Steps 1 and 2 of a request (401, then 403), by the same rules as the Worker. */
+  authorize(input: AuthorizeInput): { ok: true; verified: Verified } | Refused;
   /** Releases the Wasm memory now (otherwise released when garbage-collected). */
   free(): void;
 }
@@ -125,6 +147,3 @@ export interface SignOptions {
  * **Server-side only**: whoever holds the secret can mint any user's token.
  */
 export function sign(claims: Record<string, unknown>, keys: Keys, options?: SignOptions): string;
-
-/** The stable error codes. */
-export const ERROR_CODES: readonly ErrorCode[];

@@ -1,22 +1,12 @@
 // Next.js helper: verify the bearer token (or a cookie) in proxy.ts (Node runtime) or
-// middleware.ts (Edge runtime), pass the user id on in a request header, or refuse.
+// middleware.ts (Edge runtime), pass the user id on in a request header, or refuse. Bearer
+// parsing, the 401/403/500 bodies and the challenges are the crate's (`authorize`), so this
+// answers exactly as the TaskGate Worker does.
 import { NextResponse } from 'next/server';
-import { createVerifier, TokenError } from '#platform';
+import { createVerifier, refusalOf, TokenError } from '#platform';
 
 const DEFAULT_OWNER = /^\/api\/([^/]+)\/tasks(?:\/|$)/;
 const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
-
-function bearer(value) {
-  if (!value) return undefined;
-  const m = /^bearer +(.+)$/i.exec(value);
-  return m ? m[1] : undefined;
-}
-
-function json(status, body, challenge) {
-  const headers = { 'content-type': 'application/json', 'cache-control': 'no-store' };
-  if (challenge) headers['www-authenticate'] = challenge;
-  return new NextResponse(JSON.stringify(body), { status, headers });
-}
 
 /**
  * Creates a `proxy(request)` function for `proxy.ts` / `middleware.ts`.
@@ -46,10 +36,22 @@ export function createProxy(options = {}) {
     },
   } = options;
   let verifier;
-  const getVerifier = () => (verifier ??= createVerifier(keys ?? {
-    BETTER_AUTH_SECRETS: process.env.BETTER_AUTH_SECRETS,
-    BETTER_AUTH_SECRET: process.env.BETTER_AUTH_SECRET,
-  }, verifyOptions));
+  let misconfigured;
+  const getVerifier = () => {
+    if (!verifier && !misconfigured) {
+      try {
+        verifier = createVerifier(keys ?? process.env, verifyOptions);
+      } catch (e) {
+        if (!(e instanceof TokenError)) throw e;
+        misconfigured = e; // weak_key / invalid_config: answered 500, as the Worker does
+      }
+    }
+    return verifier;
+  };
+  const refusal = ({ status, challenge, body }) => new NextResponse(body, {
+    status,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(challenge ? { 'www-authenticate': challenge } : {}) },
+  });
 
   return function proxy(request) {
     const { pathname, search } = request.nextUrl;
@@ -58,35 +60,23 @@ export function createProxy(options = {}) {
     headers.delete(userIdHeader);
     if (isPublic(pathname)) return NextResponse.next({ request: { headers } });
     const api = isApi(pathname);
-    let user;
-    try {
-      const v = getVerifier(); // a missing or weak secret is reported even without a token
-      const token = bearer(request.headers.get('authorization')) ?? (cookie ? request.cookies.get(cookie)?.value : undefined);
-      if (!token) throw new TokenError('missing_token', undefined, 'no token was provided');
-      user = v.verify(token).userId;
-    } catch (e) {
-      if (!(e instanceof TokenError)) throw e;
-      if (e.code === 'weak_key' || e.code === 'invalid_config') {
-        return json(500, { detail: 'The server is not configured correctly.', code: 'server_misconfigured' });
-      }
-      if (api) {
-        const challenge = e.code === 'missing_token'
-          ? 'Bearer realm="tasks"'
-          : `Bearer realm="tasks", error="invalid_token", error_description="${e.code}"`;
-        return json(401, { detail: e.message, code: e.code, ...(e.claim ? { claim: e.claim } : {}) }, challenge);
-      }
+    const v = getVerifier(); // a missing or weak secret is reported even without a token
+    if (!v) return refusal(refusalOf(misconfigured));
+    const pathUser = owner(pathname);
+    const result = v.authorize({
+      authorization: request.headers.get('authorization'),
+      cookieToken: cookie ? request.cookies.get(cookie)?.value : undefined,
+      // A path whose user cannot be decoded (null) belongs to nobody: '' is never a valid `sub`.
+      pathUser: pathUser === null ? '' : pathUser,
+    });
+    if (!result.ok) {
+      if (api || result.status === 500) return refusal(result);
+      if (result.status === 403) return new NextResponse('Forbidden', { status: 403 });
       const login = new URL(loginPath, request.url);
       login.searchParams.set('next', pathname + search);
       return NextResponse.redirect(login);
     }
-    const pathOwner = owner(pathname);
-    if (pathOwner !== undefined && pathOwner !== user) {
-      const body = { detail: "The token's user may not access this user's tasks.", code: 'forbidden' };
-      return api
-        ? json(403, body, 'Bearer realm="tasks", error="insufficient_scope", error_description="forbidden"')
-        : new NextResponse('Forbidden', { status: 403 });
-    }
-    headers.set(userIdHeader, encodeURIComponent(user));
+    headers.set(userIdHeader, encodeURIComponent(result.verified.userId));
     return NextResponse.next({ request: { headers } });
   };
 }

@@ -2,10 +2,12 @@
 //!
 //! The thin wasm-bindgen layer under the npm package: numbers and strings across the
 //! boundary, nothing else. The JavaScript in `js/` turns them into the package's API
-//! (`createVerifier`, `verify`, `inspect`, `sign`, `TokenError`).
+//! (`createVerifier`, `verify`, `inspect`, `sign`, `TokenError`, the Next.js helper), with the
+//! tables of `contract.js`, generated from the same crate (`taskgate contract --format js`).
 //!
-//! Errors cross as one number: the [`ErrorCode`] index in the low byte and the claim index
-//! (into [`CLAIMS`], plus one) in the next byte, so the error path allocates nothing.
+//! Errors cross as one number, so the error path allocates nothing: the code in the low byte
+//! (1-based: [`ErrorCode::ALL`], then [`OTHER_REFUSALS`]) and the claim in the next byte
+//! (1-based index in [`Claim::ALL`], 0 for none).
 
 #![no_std]
 
@@ -14,51 +16,67 @@ extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use taskgate_verify::{ErrorCode, KeyRing, Options, Verifier as Inner, inspect as inspect_token, sign_json};
+use taskgate_verify::catalog::{Claim, ErrorCode, OTHER_REFUSALS};
+use taskgate_verify::http::{self, Credentials, Refusal};
+use taskgate_verify::{Error, KeyRing, Options, Verifier as Inner, inspect as inspect_token, settings, sign_json};
 use wasm_bindgen::prelude::*;
 
-/// Claim names an error can concern, in the order the error number encodes them.
-pub const CLAIMS: [&str; 10] = ["exp", "nbf", "iat", "sub", "user_id", "iss", "aud", "jti", "email", "user_email"];
-
-/// Error numbers: index + 1 in [`ErrorCode::ALL`] (0 is success).
-fn error_number(e: taskgate_verify::Error) -> u32 {
-    let code = ErrorCode::ALL.iter().position(|c| *c == e.code()).map_or(0, |i| i as u32 + 1);
-    let claim = e.claim_name().and_then(|n| CLAIMS.iter().position(|c| *c == n)).map_or(0, |i| i as u32 + 1);
-    code | (claim << 8)
+fn index_of<T: PartialEq>(all: &[T], x: &T) -> u32 {
+    all.iter().position(|c| c == x).map_or(0, |i| i as u32 + 1)
 }
 
-/// The tables that decode error numbers, as lines: the stable codes (index + 1 = error
-/// number), a blank line, their sentences, a blank line, the claim names (index + 1 = claim
-/// number). One string: cheaper across the boundary and in the Wasm than three arrays.
-#[wasm_bindgen(js_name = errorTables)]
-pub fn error_tables() -> String {
-    let mut out = String::new();
-    for c in ErrorCode::ALL {
-        out.push_str(c.as_str());
-        out.push('\n');
+/// The number of a refusal (a token error, or one of the other refusals).
+fn refusal_number(r: Refusal) -> u32 {
+    match r {
+        Refusal::Token(e) => error_number(e),
+        other => ErrorCode::ALL.len() as u32 + index_of(&OTHER_REFUSALS, &other),
     }
-    out.push('\n');
-    for c in ErrorCode::ALL {
-        out.push_str(c.description());
-        out.push('\n');
-    }
-    out.push('\n');
-    out.push_str(&CLAIMS.join("\n"));
-    out
 }
 
-/// The key ring for a raw secret (`secret`) or a `BETTER_AUTH_SECRETS` string (`ring`).
-fn key_ring(secret: Option<Vec<u8>>, ring: Option<String>) -> Result<KeyRing, u32> {
+/// The number of an error: its code and claim.
+fn error_number(e: Error) -> u32 {
+    index_of(ErrorCode::ALL, &e.code()) | (e.claim().map_or(0, |c| index_of(Claim::ALL, &c)) << 8)
+}
+
+/// The refusal a number stands for.
+fn refusal_of(n: u32) -> Option<Refusal> {
+    let (code, claim) = ((n & 0xff) as usize, (n >> 8) as usize);
+    let error = |code: ErrorCode| match claim.checked_sub(1).and_then(|i| Claim::ALL.get(i)) {
+        Some(claim) => Error::about(code, *claim),
+        None => Error::new(code),
+    };
+    match code.checked_sub(1)? {
+        i if i < ErrorCode::ALL.len() => Some(Refusal::from(error(ErrorCode::ALL[i]))),
+        i => OTHER_REFUSALS.get(i - ErrorCode::ALL.len()).copied(),
+    }
+}
+
+/// The key ring for a raw secret, a `BETTER_AUTH_SECRETS` string, or the two variables of an
+/// environment (`env_secret`, `env_secrets`), read by the crate's settings rules (the ring
+/// wins, blank is unset).
+fn key_ring(
+    secret: Option<Vec<u8>>,
+    ring: Option<String>,
+    env: Option<(Option<String>, Option<String>)>,
+) -> Result<KeyRing, u32> {
+    if let Some((env_secret, env_secrets)) = env {
+        let var = |name: &str| match name {
+            settings::BETTER_AUTH_SECRET => env_secret.clone(),
+            settings::BETTER_AUTH_SECRETS => env_secrets.clone(),
+            _ => None,
+        };
+        return settings::keys_from_env(var).map_err(|e| error_number(Error::new(e.code())));
+    }
     match (secret, ring) {
         (_, Some(ring)) => KeyRing::parse(&ring),
         (Some(secret), None) => KeyRing::from_secret(&secret),
-        (None, None) => Err(taskgate_verify::Error::new(ErrorCode::InvalidConfig)),
+        (None, None) => Err(Error::new(ErrorCode::InvalidConfig)),
     }
     .map_err(error_number)
 }
 
-/// A verifier with its keys scheduled once. Results of the last successful `verify` are
-/// read with `sub()` and `decoded()` right after it.
+/// A verifier with its keys scheduled once. Results of the last success are read with
+/// `sub()` and `decoded()` right after it.
 #[wasm_bindgen]
 pub struct Verifier {
     inner: Inner,
@@ -75,6 +93,9 @@ impl Verifier {
     pub fn new(
         secret: Option<Vec<u8>>,
         ring: Option<String>,
+        from_env: bool,
+        env_secret: Option<String>,
+        env_secrets: Option<String>,
         leeway: u32,
         issuer: Option<String>,
         audience: Option<String>,
@@ -82,7 +103,7 @@ impl Verifier {
         max_token_len: u32,
         require_exp: bool,
     ) -> Result<Verifier, u32> {
-        let keys = key_ring(secret, ring)?;
+        let keys = key_ring(secret, ring, from_env.then_some((env_secret, env_secrets)))?;
         let options = Options {
             leeway,
             issuer,
@@ -95,9 +116,24 @@ impl Verifier {
         Ok(Verifier { inner, sub: String::new(), decoded: String::new(), header_len: 0 })
     }
 
-    /// Verifies `token` at `now` (seconds). 0 on success, else the error number.
-    pub fn verify(&mut self, token: &str, now: f64) -> u32 {
-        match self.inner.verify(token, now.max(0.0) as u64) {
+    /// Verifies a request's token at `now` (seconds): the bearer token of `authorization`, else
+    /// `token` (a token given directly, or taken from a cookie), whose user is `path_user` when
+    /// given. 0 on success, else the refusal number. `verify(token)` in JavaScript is this
+    /// with `token` alone: one export, so the verifier is compiled into the Wasm once.
+    pub fn authorize(
+        &mut self,
+        authorization: Option<String>,
+        token: Option<String>,
+        path_user: Option<String>,
+        now: f64,
+    ) -> u32 {
+        let credentials = Credentials { authorization: authorization.as_deref(), cookie_token: token.as_deref() };
+        let result = http::authorize(&self.inner, credentials, path_user.as_deref(), now.max(0.0) as u64);
+        self.keep(result)
+    }
+
+    fn keep(&mut self, result: Result<taskgate_verify::Claims, Refusal>) -> u32 {
+        match result {
             Ok(claims) => {
                 self.sub.clear();
                 self.sub.push_str(claims.sub());
@@ -107,7 +143,7 @@ impl Verifier {
                 self.header_len = claims.header_json().len();
                 0
             }
-            Err(e) => error_number(e),
+            Err(r) => refusal_number(r),
         }
     }
 
@@ -124,8 +160,25 @@ impl Verifier {
     /// The length of the header JSON within `decoded()`, in UTF-16 code units (for `slice`).
     #[wasm_bindgen(js_name = headerLength)]
     pub fn header_length(&self) -> usize {
-        self.decoded[..self.header_len].encode_utf16().count()
+        self.decoded.get(..self.header_len).unwrap_or_default().encode_utf16().count()
     }
+}
+
+/// The HTTP answer for a refusal number, as one string (cheaper across the boundary than an
+/// array): the status, a space, the `WWW-Authenticate` value (maybe empty), a newline, the
+/// JSON body.
+#[wasm_bindgen]
+pub fn refusal(number: u32) -> String {
+    let r = refusal_of(number).unwrap_or(Refusal::ServerMisconfigured);
+    let mut out = String::from(match r.status() {
+        401 => "401 ",
+        403 => "403 ",
+        _ => "500 ",
+    });
+    out.push_str(&r.www_authenticate().unwrap_or_default());
+    out.push('\n');
+    out.push_str(&r.body());
+    out
 }
 
 /// Decodes a token without a key: `[header|null, payload|null, segments, problems...]` where
@@ -147,8 +200,15 @@ pub fn inspect(token: &str, now: f64, leeway: u32, issuer: Option<String>, audie
 
 /// Signs `payload_json` with the ring's current key (`kid` = its version, if any).
 #[wasm_bindgen]
-pub fn sign(payload_json: &str, secret: Option<Vec<u8>>, ring: Option<String>) -> Result<String, u32> {
-    Ok(sign_json(&key_ring(secret, ring)?, payload_json))
+pub fn sign(
+    payload_json: &str,
+    secret: Option<Vec<u8>>,
+    ring: Option<String>,
+    from_env: bool,
+    env_secret: Option<String>,
+    env_secrets: Option<String>,
+) -> Result<String, u32> {
+    Ok(sign_json(&key_ring(secret, ring, from_env.then_some((env_secret, env_secrets)))?, payload_json))
 }
 
 #[cfg(all(target_arch = "wasm32", not(test)))]
@@ -160,4 +220,25 @@ static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo<'_>) -> ! {
     core::arch::wasm32::unreachable()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refusal_numbers_round_trip() {
+        let mut all: Vec<Refusal> = OTHER_REFUSALS.to_vec();
+        for code in ErrorCode::ALL.iter().filter(|c| !matches!(c, ErrorCode::WeakKey | ErrorCode::InvalidConfig)) {
+            all.push(Refusal::Token(Error::new(*code)));
+            for claim in Claim::ALL {
+                all.push(Refusal::Token(Error::about(*code, *claim)));
+            }
+        }
+        for r in all {
+            assert_eq!(refusal_of(refusal_number(r)), Some(r), "{r:?}");
+        }
+        assert_eq!(refusal_of(0), None);
+        assert_eq!(refusal_of(error_number(Error::new(ErrorCode::WeakKey))), Some(Refusal::ServerMisconfigured));
+    }
 }

@@ -1,8 +1,13 @@
-// Every rule and error code of the contract, through the package's API in Node.
+// The rules through the package's API in Node: every case of the shared rules.json (the same
+// cases the Rust crate runs natively and in wasm32), then what is particular to JavaScript:
+// the forms keys and options take, results, errors, and the generated contract tables.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createVerifier, verify, TokenError, ERROR_CODES } from '../dist/node.js';
-import { SECRET, NOW, b64, raw, claims, VALID } from './helpers.mjs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createVerifier, verify, TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, refusalOf } from '../dist/node.js';
+import { SECRET, NOW, raw, claims, VALID } from './helpers.mjs';
+import { load, buildToken, verifierArgs, expected } from './cases.mjs';
 
 const v = createVerifier(SECRET, { now: NOW });
 const outcome = (token, verifier = v) => {
@@ -14,49 +19,19 @@ const outcome = (token, verifier = v) => {
   }
 };
 
-describe('size and shape', () => {
-  it('empty is missing_token', () => assert.equal(outcome(''), 'missing_token'));
-  it('a non-string is missing_token', () => assert.equal(outcome(undefined), 'missing_token'));
-  it('over 8192 bytes is token_too_large', () => assert.equal(outcome('a'.repeat(8193)), 'token_too_large'));
-  it('maxTokenLength is configurable', () => {
-    const t = claims(VALID);
-    assert.equal(outcome(t, createVerifier(SECRET, { now: NOW, maxTokenLength: t.length - 1 })), 'token_too_large');
-  });
-  it('two or four segments are malformed', () => {
-    const t = claims(VALID);
-    assert.equal(outcome(t.split('.').slice(0, 2).join('.')), 'malformed_token');
-    assert.equal(outcome(`${t}.x`), 'malformed_token');
-  });
-  it('padding, + and /, whitespace are malformed', () => {
-    const t = claims(VALID);
-    assert.equal(outcome(`${t}=`), 'malformed_token');
-    const [h, p, s] = t.split('.');
-    assert.equal(outcome(`${h}.${p}.+${s.slice(1)}`), 'malformed_token');
-    assert.equal(outcome(` ${t}`), 'malformed_token');
-  });
+describe('rules.json: every rule case', () => {
+  const { defaults, cases } = load('rules.json');
+  for (const c of cases) {
+    it(`${c.rule}: ${c.name}`, () => {
+      const [keys, options] = verifierArgs(c, defaults);
+      const got = outcome(buildToken(c, defaults), createVerifier(keys, options));
+      const want = expected(c);
+      assert.equal(want.startsWith('ok:') ? `ok:${got}` : got, want);
+    });
+  }
 });
 
-describe('header', () => {
-  it('alg none, hs256, HS512, RS256, missing: unsupported_algorithm', () => {
-    for (const h of ['{"alg":"none"}', '{"alg":"hs256"}', '{"alg":"HS512"}', '{"alg":"RS256"}', '{"typ":"JWT"}']) {
-      assert.equal(outcome(raw(h, VALID)), 'unsupported_algorithm', h);
-    }
-  });
-  it('typ other than JWT, crit, b64: unsupported_header', () => {
-    for (const h of ['{"alg":"HS256","typ":"JWS"}', '{"alg":"HS256","crit":["x"]}', '{"alg":"HS256","b64":false}']) {
-      assert.equal(outcome(raw(h, VALID)), 'unsupported_header', h);
-    }
-  });
-  it('typ is case-insensitive', () => assert.equal(outcome(raw('{"alg":"HS256","typ":"jwt"}', VALID)), 'user_1'));
-  it('duplicate header members are malformed', () => assert.equal(outcome(raw('{"alg":"HS256","alg":"HS256"}', VALID)), 'malformed_token'));
-});
-
-describe('signature and keys', () => {
-  it('a wrong secret is invalid_signature', () => assert.equal(outcome(claims(VALID, 'another-secret-of-at-least-32-bytes-000')), 'invalid_signature'));
-  it('a tampered payload is invalid_signature', () => {
-    const [h, , s] = claims(VALID).split('.');
-    assert.equal(outcome(`${h}.${b64('{"sub":"admin","exp":1700000100}')}.${s}`), 'invalid_signature');
-  });
+describe('keys and options (JavaScript forms)', () => {
   it('a Uint8Array key works like its string', () => {
     const bytes = new TextEncoder().encode(SECRET);
     assert.equal(outcome(claims(VALID), createVerifier(bytes, { now: NOW })), 'user_1');
@@ -76,6 +51,12 @@ describe('signature and keys', () => {
     assert.equal(outcome(claims(VALID), createVerifier({ secrets: `7:${SECRET}` }, { now: NOW })), 'user_1');
     assert.equal(outcome(claims(VALID), createVerifier({ secret: SECRET }, { now: NOW })), 'user_1');
   });
+  it('an environment object follows the crate\'s settings rules: blank is unset, names are not values', () => {
+    const env = { BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_SECRETS: '  ' };
+    assert.equal(outcome(claims(VALID), createVerifier(env, { now: NOW })), 'user_1');
+    assert.throws(() => createVerifier({ BETTER_AUTH_SECRET: ' ' }), (e) => e.code === 'invalid_config');
+    assert.throws(() => createVerifier({ BETTER_AUTH_SECRET: 'short' }), (e) => e.code === 'weak_key');
+  });
   it('a secret string is always one secret, even with ":" and ","', () => {
     const odd = 'base64:abc,2:def-0123456789-0123456789-xyz';
     assert.equal(outcome(claims(VALID, odd), createVerifier(odd, { now: NOW })), 'user_1');
@@ -90,63 +71,6 @@ describe('signature and keys', () => {
     assert.throws(() => createVerifier(SECRET, { leeway: 301 }), (e) => e.code === 'invalid_config');
     assert.throws(() => createVerifier(SECRET, { leeway: 1.5 }), (e) => e.code === 'invalid_config');
     assert.throws(() => createVerifier(42), (e) => e.code === 'invalid_config');
-  });
-});
-
-describe('claims', () => {
-  const c = (payload, verifier) => outcome(claims(payload), verifier);
-  it('not a JSON object is malformed', () => assert.equal(c('[1]'), 'malformed_token'));
-  it('duplicate claims are malformed', () => assert.equal(c('{"sub":"a","sub":"b","exp":1700000100}'), 'malformed_token'));
-  it('exp missing, wrong type, out of range, expired', () => {
-    assert.equal(c('{"sub":"a"}'), 'missing_claim:exp');
-    assert.equal(c('{"sub":"a","exp":"1700000100"}'), 'invalid_claim:exp');
-    assert.equal(c('{"sub":"a","exp":-1}'), 'invalid_claim:exp');
-    assert.equal(c('{"sub":"a","exp":253402300800}'), 'invalid_claim:exp');
-    assert.equal(c('{"sub":"a","exp":1e999}'), 'invalid_claim:exp');
-    assert.equal(c('{"sub":"a","exp":1700000000}'), 'token_expired:exp');
-    assert.equal(c('{"sub":"a","exp":1700000000.5}'), 'a');
-  });
-  it('requireExp: false accepts tokens without exp', () => {
-    assert.equal(c('{"sub":"a"}', createVerifier(SECRET, { now: NOW, requireExp: false })), 'a');
-  });
-  it('leeway applies to exp, nbf and iat', () => {
-    const lv = createVerifier(SECRET, { now: NOW, leeway: 60 });
-    assert.equal(c('{"sub":"a","exp":1699999950}', lv), 'a');
-    assert.equal(c('{"sub":"a","exp":1700000100,"nbf":1700000050}', lv), 'a');
-    assert.equal(c('{"sub":"a","exp":1700000100,"nbf":1700000061}', lv), 'token_not_yet_valid:nbf');
-  });
-  it('future nbf and iat are token_not_yet_valid', () => {
-    assert.equal(c('{"sub":"a","exp":1700000100,"nbf":1700000001}'), 'token_not_yet_valid:nbf');
-    assert.equal(c('{"sub":"a","exp":1700000100,"iat":1700000001}'), 'token_not_yet_valid:iat');
-  });
-  it('maxAge expires old tokens and needs iat', () => {
-    const mv = createVerifier(SECRET, { now: NOW, maxAge: 60 });
-    assert.equal(c('{"sub":"a","exp":1800000000,"iat":1699999000}', mv), 'token_expired:iat');
-    assert.equal(c('{"sub":"a","exp":1800000000}', mv), 'missing_claim:iat');
-  });
-  it('sub missing, empty, not a string, too long', () => {
-    assert.equal(c('{"exp":1700000100}'), 'missing_claim:sub');
-    assert.equal(c('{"sub":"","exp":1700000100}'), 'invalid_claim:sub');
-    assert.equal(c('{"sub":1,"exp":1700000100}'), 'invalid_claim:sub');
-    assert.equal(c(`{"sub":"${'a'.repeat(256)}","exp":1700000100}`), 'invalid_claim:sub');
-    assert.equal(c(`{"sub":"${'é'.repeat(255)}","exp":1700000100}`), 'é'.repeat(255));
-  });
-  it('user_id must equal sub', () => {
-    assert.equal(c('{"sub":"a","user_id":"b","exp":1700000100}'), 'invalid_claim:user_id');
-    assert.equal(c('{"sub":"a","user_id":"a","exp":1700000100}'), 'a');
-  });
-  it('issuer and audience when configured', () => {
-    const iv = createVerifier(SECRET, { now: NOW, issuer: 'https://app', audience: 'tasks' });
-    assert.equal(c('{"sub":"a","exp":1700000100,"iss":"https://app","aud":["x","tasks"]}', iv), 'a');
-    assert.equal(c('{"sub":"a","exp":1700000100,"iss":"https://evil","aud":"tasks"}', iv), 'invalid_issuer:iss');
-    assert.equal(c('{"sub":"a","exp":1700000100,"iss":"https://app"}', iv), 'invalid_audience:aud');
-    assert.equal(c('{"sub":"a","exp":1700000100,"aud":5}'), 'a', 'aud is not checked unless configured');
-    assert.equal(c('{"sub":"a","exp":1700000100,"iss":"https://app","aud":[1]}', iv), 'invalid_audience:aud');
-  });
-  it('jti, email, user_email must be strings', () => {
-    assert.equal(c('{"sub":"a","exp":1700000100,"jti":1}'), 'invalid_claim:jti');
-    assert.equal(c('{"sub":"a","exp":1700000100,"email":1}'), 'invalid_claim:email');
-    assert.equal(c('{"sub":"a","exp":1700000100,"user_email":1}'), 'invalid_claim:user_email');
   });
 });
 
@@ -177,8 +101,60 @@ describe('results and errors', () => {
     assert.equal(createVerifier(SECRET, { now: new Date(NOW * 1000) }).verify(claims(VALID)).userId, 'user_1');
     assert.equal(createVerifier(SECRET, { now: () => NOW }).verify(claims(VALID)).userId, 'user_1');
   });
-  it('ERROR_CODES lists the contract codes', () => {
-    assert.equal(ERROR_CODES.length, 14);
-    assert.ok(ERROR_CODES.includes('token_not_yet_valid'));
+});
+
+describe('the generated contract tables agree with the crate', () => {
+  // The native crate's own catalogue, through the CLI (built by the pkg suite).
+  const contract = JSON.parse(execFileSync(new URL('../../target/debug/taskgate', import.meta.url).pathname, ['contract', '--format', 'json'], { encoding: 'utf8' }));
+  it('ERROR_CODES, ERRORS, CLAIMS and LIMITS', () => {
+    assert.deepEqual([...ERROR_CODES], contract.error_codes.map((e) => e.code));
+    for (const e of contract.error_codes) assert.deepEqual({ ...ERRORS[e.code] }, { description: e.description, hint: e.hint });
+    assert.deepEqual([...CLAIMS], contract.claims);
+    assert.deepEqual({ ...LIMITS }, contract.limits);
+  });
+  it('the .d.ts unions list exactly the crate\'s codes and claims', () => {
+    const dts = readFileSync(new URL('../dist/contract.d.ts', import.meta.url), 'utf8');
+    const union = (name) => [...new RegExp(`export type ${name} = ([^;]+);`).exec(dts)[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+    assert.deepEqual(union('ErrorCode'), contract.error_codes.map((e) => e.code));
+    assert.deepEqual(union('RefusalCode'), contract.refusals.map((e) => e.code));
+    assert.deepEqual(union('ClaimName'), contract.claims);
+    const index = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
+    assert.match(index, /from '\.\/contract\.js'/);
+    assert.doesNotMatch(index, /'missing_token'|'user_email'/, 'index.d.ts restates no code or claim');
+  });
+  it('every error code gets its sentence, and its HTTP answer from the crate', () => {
+    for (const e of contract.error_codes) {
+      const r = refusalOf(new TokenError(e.code));
+      assert.equal(r.status, e.status, e.code);
+      assert.equal(JSON.parse(r.body).code, e.answered_as, e.code);
+    }
+  });
+});
+
+describe('authorize: steps 1 and 2 as the Worker answers them', () => {
+  const t = claims(VALID);
+  it('a bearer token of the path\'s user passes', () => {
+    const r = v.authorize({ authorization: `Bearer ${t}`, pathUser: 'user_1' });
+    assert.equal(r.ok, true);
+    assert.equal(r.verified.userId, 'user_1');
+  });
+  it('no token: 401 without an error in the challenge', () => {
+    const r = v.authorize({ authorization: 'Basic abc' });
+    assert.deepEqual([r.ok, r.status, r.challenge, JSON.parse(r.body).code], [false, 401, 'Bearer realm="tasks"', 'missing_token']);
+  });
+  it('a bad token: 401 naming the code and claim', () => {
+    const r = v.authorize({ authorization: `bearer  ${claims('{"sub":"a","exp":1}')}` });
+    assert.equal(r.challenge, 'Bearer realm="tasks", error="invalid_token", error_description="token_expired"');
+    assert.deepEqual(JSON.parse(r.body), { detail: 'The token has expired (claim "exp").', code: 'token_expired', claim: 'exp' });
+  });
+  it('another user\'s path: 403 forbidden', () => {
+    const r = v.authorize({ authorization: `Bearer ${t}`, pathUser: 'user_2' });
+    assert.equal(r.status, 403);
+    assert.equal(r.error.code, 'forbidden');
+    assert.equal(r.challenge, 'Bearer realm="tasks", error="insufficient_scope", error_description="forbidden"');
+  });
+  it('the cookie token is used only without a bearer token', () => {
+    assert.equal(v.authorize({ cookieToken: t }).ok, true);
+    assert.equal(v.authorize({ authorization: 'Bearer garbage', cookieToken: t }).error.code, 'malformed_token');
   });
 });

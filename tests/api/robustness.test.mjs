@@ -64,6 +64,22 @@ describe('bodies', () => {
     const r = await api.post(BASE, Buffer.from([0x7b, 0x22, 0x74, 0x69, 0x74, 0x6c, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), { headers: { 'Content-Type': 'application/json' } });
     assert.equal(r.status, 422);
   });
+  it('a repeated name in a body is 422 naming the field, also when spelled with escapes', async () => {
+    const json = { headers: { 'Content-Type': 'application/json' } };
+    for (const body of ['{"title":"a","title":"b"}', '{"title":"a","t\\u0069tle":"b"}']) {
+      const r = await api.post(BASE, body, json);
+      assert.equal(r.status, 422, body);
+      assert.equal(r.json.code, 'validation_failed');
+      assert.deepEqual(Object.keys(r.json.fields), ['title']);
+    }
+    const created = await api.post(BASE, { title: 'once' });
+    const id = created.json.id;
+    const put = await api.put(`${BASE}/${id}`, '{"priority":"low","priority":"high"}', json);
+    assert.deepEqual([put.status, Object.keys(put.json.fields ?? {})], [422, ['priority']]);
+    const patch = await api.patch(`${BASE}/${id}/complete`, '{"completed":true,"completed":false}', json);
+    assert.deepEqual([patch.status, Object.keys(patch.json.fields ?? {})], [422, ['completed']]);
+    assert.equal((await api.get(`${BASE}/${id}`)).json.priority, 'medium', 'nothing was changed');
+  });
   it('unicode and SQL-looking strings are stored and returned verbatim', async () => {
     const samples = [
       "Robert'); DROP TABLE tasks;--",

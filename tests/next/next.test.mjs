@@ -91,7 +91,8 @@ for (const variant of ['proxy', 'middleware']) {
       assert.equal((await get('/dashboard', bearer(t))).status, 307);
       const r = await get('/api/alice/tasks', bearer(t));
       assert.equal(r.status, 401);
-      assert.deepEqual(await r.json(), { detail: 'the token has expired (claim "exp")', code: 'token_expired', claim: 'exp' });
+      // The body is the Worker's own (the crate renders both), detail sentence included.
+      assert.deepEqual(await r.json(), { detail: 'The token has expired (claim "exp").', code: 'token_expired', claim: 'exp' });
       assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="tasks", error="invalid_token", error_description="token_expired"');
     });
     it('a tampered token is 401 invalid_signature', async () => {

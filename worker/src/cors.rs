@@ -2,7 +2,7 @@
 
 use worker::{Headers, Response};
 
-use crate::route::Route;
+use crate::route::Resource;
 
 /// Request headers a browser may send.
 pub const ALLOW_HEADERS: &str = "Authorization, Content-Type";
@@ -29,12 +29,13 @@ pub fn decorate(headers: &Headers, allowed: Option<&str>) {
 
 /// The answer to `OPTIONS` on a known route: 204 with `Allow`, plus the preflight headers
 /// when the origin is allowed.
-pub fn preflight(route: &Route, allowed: Option<&str>) -> Response {
+pub fn preflight(resource: Resource, allowed: Option<&str>) -> Response {
     let resp = crate::http::empty(204);
     let h = resp.headers();
-    let _ = h.set("Allow", route.allow());
+    let allow = resource.allow();
+    let _ = h.set("Allow", &allow);
     if allowed.is_some() {
-        let _ = h.set("Access-Control-Allow-Methods", route.allow());
+        let _ = h.set("Access-Control-Allow-Methods", &allow);
         let _ = h.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
         let _ = h.set("Access-Control-Max-Age", "600");
     }

@@ -1,73 +1,119 @@
-//! Every error the API answers: a status, a stable code, a sentence, and the RFC 6750 header
-//! for 401/403. Bodies are `{"detail": ..., "code": ...}` plus `claim` or `fields`.
+//! The one error type of the API: a status, a stable code, a sentence, maybe a claim or the
+//! fields at fault, rendered once ([`ApiError::into_response`]) in the body format of
+//! `taskgate_verify::http` (`docs/contract.md`, "Errors").
+//!
+//! Refusals of the token (401/403, and 500 for a verifier that cannot be built) come from the
+//! crate as a [`Refusal`]; the codes written here are the API's own (404, 405, 413, 415, 422,
+//! 500).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-use taskgate_verify::ErrorCode;
+use taskgate_verify::http::{Refusal, error_body};
+use worker::Response;
 
 /// Field name -> what is wrong with it, for 422 bodies.
 pub type Fields = BTreeMap<String, String>;
 
-/// An error response, built by handlers and rendered once in [`ApiError::body`].
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// An error response, built by handlers and rendered once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
-    #[serde(skip)]
     pub status: u16,
-    pub detail: Cow<'static, str>,
     pub code: &'static str,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Cow<'static, str>,
     pub claim: Option<&'static str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fields: Option<Fields>,
-    /// The methods a route allows, for 405.
-    #[serde(skip)]
-    pub allow: Option<&'static str>,
+    /// One more response header: `WWW-Authenticate` for 401 and 403, `Allow` for 405 (boxed:
+    /// errors travel in every `Result` of the request path).
+    pub header: Option<Box<(&'static str, String)>>,
+}
+
+/// The codes of the API's own errors (every other code comes from the crate's `Refusal`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApiCode {
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    InvalidId,
+    InvalidQuery,
+    InvalidJson,
+    ValidationFailed,
+    InternalError,
+    DatabaseUnavailable,
+}
+
+impl ApiCode {
+    /// Every code, for the docs check below.
+    #[cfg(test)]
+    pub const ALL: [ApiCode; 10] = [
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::UnsupportedMediaType,
+        Self::InvalidId,
+        Self::InvalidQuery,
+        Self::InvalidJson,
+        Self::ValidationFailed,
+        Self::InternalError,
+        Self::DatabaseUnavailable,
+    ];
+
+    /// The stable code.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::InvalidId => "invalid_id",
+            Self::InvalidQuery => "invalid_query",
+            Self::InvalidJson => "invalid_json",
+            Self::ValidationFailed => "validation_failed",
+            Self::InternalError => "internal_error",
+            Self::DatabaseUnavailable => "database_unavailable",
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        let mut e = Self::new(r.status(), r.code(), r.detail());
+        e.claim = r.claim().map(|c| c.as_str());
+        e.header = r.www_authenticate().map(|c| Box::new(("WWW-Authenticate", c)));
+        e
+    }
 }
 
 impl ApiError {
     fn new(status: u16, code: &'static str, detail: impl Into<Cow<'static, str>>) -> Self {
-        Self { status, detail: detail.into(), code, claim: None, fields: None, allow: None }
-    }
-
-    /// 401: no bearer token in the request.
-    pub fn missing_token() -> Self {
-        Self::new(401, ErrorCode::MissingToken.as_str(), "Send `Authorization: Bearer <token>`.")
-    }
-
-    /// 401: the token failed verification.
-    pub fn invalid_token(e: taskgate_verify::Error) -> Self {
-        let mut err = Self::new(401, e.code().as_str(), capitalized(e.to_string()));
-        err.claim = e.claim_name();
-        err
-    }
-
-    /// 403: the token's user is not the user in the path.
-    pub fn forbidden() -> Self {
-        Self::new(403, "forbidden", "The token's user may not access this user's tasks.")
+        Self { status, code, detail: detail.into(), claim: None, fields: None, header: None }
     }
 
     /// 404, for unknown routes and for tasks that do not exist or are someone else's.
     pub fn not_found(what: &'static str) -> Self {
-        Self::new(404, "not_found", what)
+        Self::new(404, ApiCode::NotFound.as_str(), what)
     }
 
     /// 405 with the route's `Allow` list.
-    pub fn method_not_allowed(allow: &'static str) -> Self {
-        let mut err = Self::new(405, "method_not_allowed", "This route does not accept that method.");
-        err.allow = Some(allow);
+    pub fn method_not_allowed(allow: String) -> Self {
+        let mut err = Self::new(405, ApiCode::MethodNotAllowed.as_str(), "This route does not accept that method.");
+        err.header = Some(Box::new(("Allow", allow)));
         err
     }
 
     /// 413: a body over the limit.
     pub fn payload_too_large(limit: usize) -> Self {
-        Self::new(413, "payload_too_large", format!("The request body must be at most {limit} bytes."))
+        Self::new(413, ApiCode::PayloadTooLarge.as_str(), format!("The request body must be at most {limit} bytes."))
     }
 
     /// 415: a body whose Content-Type is not JSON.
     pub fn unsupported_media_type() -> Self {
-        Self::new(415, "unsupported_media_type", "Send the body as JSON (`Content-Type: application/json`).")
+        Self::new(
+            415,
+            ApiCode::UnsupportedMediaType.as_str(),
+            "Send the body as JSON (`Content-Type: application/json`).",
+        )
     }
 
     /// The same error, naming the fields at fault.
@@ -78,81 +124,66 @@ impl ApiError {
 
     /// 422: the task id in the path is not a positive integer.
     pub fn invalid_id() -> Self {
-        Self::new(422, "invalid_id", "The task id must be a positive integer.")
+        Self::new(422, ApiCode::InvalidId.as_str(), "The task id must be a positive integer.")
             .with_fields(Fields::from([("id".into(), "must be a positive integer".into())]))
     }
 
     /// 422: query parameters out of range.
     pub fn invalid_query(fields: Fields) -> Self {
-        Self::new(422, "invalid_query", "Some query parameters are invalid.").with_fields(fields)
+        Self::new(422, ApiCode::InvalidQuery.as_str(), "Some query parameters are invalid.").with_fields(fields)
     }
 
     /// 422: the body is not JSON.
     pub fn invalid_json() -> Self {
-        Self::new(422, "invalid_json", "The request body is not valid JSON.")
+        Self::new(422, ApiCode::InvalidJson.as_str(), "The request body is not valid JSON.")
     }
 
     /// 422: the body is JSON but breaks a rule.
     pub fn validation_failed(fields: Fields) -> Self {
-        Self::new(422, "validation_failed", "Some fields are invalid.").with_fields(fields)
-    }
-
-    /// 500: the Worker cannot serve (missing or weak secret, bad settings). Logged once.
-    pub fn server_misconfigured() -> Self {
-        Self::new(500, "server_misconfigured", "The server is not configured correctly.")
+        Self::new(422, ApiCode::ValidationFailed.as_str(), "Some fields are invalid.").with_fields(fields)
     }
 
     /// 500: the database failed. The cause is logged, never sent.
     pub fn internal() -> Self {
-        Self::new(500, "internal_error", "The server could not complete the request.")
-    }
-
-    /// The `WWW-Authenticate` value for 401 and 403 (RFC 6750 section 3).
-    pub fn www_authenticate(&self) -> Option<String> {
-        match self.status {
-            401 if self.code == ErrorCode::MissingToken.as_str() => Some(r#"Bearer realm="tasks""#.into()),
-            401 => Some(format!(r#"Bearer realm="tasks", error="invalid_token", error_description="{}""#, self.code)),
-            403 => Some(r#"Bearer realm="tasks", error="insufficient_scope", error_description="forbidden""#.into()),
-            _ => None,
-        }
+        Self::new(500, ApiCode::InternalError.as_str(), "The server could not complete the request.")
     }
 
     /// The JSON body.
     pub fn body(&self) -> String {
-        serde_json::to_string(self).unwrap_or_else(|_| r#"{"detail":"error","code":"internal_error"}"#.into())
+        let fields = self.fields.as_ref().map(|f| f.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        error_body(&self.detail, self.code, self.claim, fields)
     }
-}
 
-fn capitalized(s: String) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(first) => first.to_uppercase().chain(c).collect::<String>() + ".",
-        None => s,
+    /// The response: status, JSON body, and the `WWW-Authenticate` / `Allow` header.
+    pub fn into_response(self) -> Response {
+        let resp = crate::http::json_text(self.status, crate::http::RawJson(self.body()));
+        if let Some(header) = &self.header {
+            let _ = resp.headers().set(header.0, &header.1);
+        }
+        resp
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use taskgate_verify::Error;
+    use taskgate_verify::{Claim, Error, ErrorCode};
 
     #[test]
     fn token_errors_name_code_and_claim() {
-        let e = ApiError::invalid_token(Error::claim(ErrorCode::TokenExpired, "exp"));
+        let e = ApiError::from(Refusal::Token(Error::about(ErrorCode::TokenExpired, Claim::Exp)));
         assert_eq!(e.status, 401);
         assert_eq!(
             e.body(),
             r#"{"detail":"The token has expired (claim \"exp\").","code":"token_expired","claim":"exp"}"#
         );
         assert_eq!(
-            e.www_authenticate().unwrap(),
-            r#"Bearer realm="tasks", error="invalid_token", error_description="token_expired""#
+            *e.header.unwrap(),
+            (
+                "WWW-Authenticate",
+                r#"Bearer realm="tasks", error="invalid_token", error_description="token_expired""#.into()
+            )
         );
-    }
-
-    #[test]
-    fn missing_token_challenge_has_no_error() {
-        assert_eq!(ApiError::missing_token().www_authenticate().unwrap(), r#"Bearer realm="tasks""#);
     }
 
     #[test]
@@ -162,5 +193,15 @@ mod tests {
             e.body(),
             r#"{"detail":"Some fields are invalid.","code":"validation_failed","fields":{"title":"required"}}"#
         );
+    }
+
+    #[test]
+    fn every_code_is_in_the_contract_and_the_openapi_document() {
+        let docs = include_str!("../../docs/contract.md");
+        let openapi = include_str!("../openapi.json");
+        for code in ApiCode::ALL.map(ApiCode::as_str) {
+            assert!(docs.contains(&format!("`{code}`")), "docs/contract.md does not list {code}");
+            assert!(openapi.contains(code), "openapi.json does not list {code}");
+        }
     }
 }

@@ -1,4 +1,4 @@
-//! Small HTTP helpers: JSON responses, error rendering, reading a body within a limit.
+//! Small HTTP helpers: JSON responses, reading a body within a limit.
 
 use futures_util::StreamExt;
 use serde::Serialize;
@@ -26,18 +26,6 @@ pub fn json_text(status: u16, body: RawJson) -> Response {
 /// An empty response with `status`.
 pub fn empty(status: u16) -> Response {
     Response::empty().map(|r| r.with_status(status)).unwrap_or_else(|_| fallback())
-}
-
-/// The error's JSON body, status, and `WWW-Authenticate` / `Allow` headers.
-pub fn render(e: &ApiError) -> Response {
-    let resp = with_type(Response::ok(e.body()).map(|r| r.with_status(e.status)), "application/json");
-    if let Some(challenge) = e.www_authenticate() {
-        let _ = resp.headers().set("WWW-Authenticate", &challenge);
-    }
-    if let Some(allow) = e.allow {
-        let _ = resp.headers().set("Allow", allow);
-    }
-    resp
 }
 
 fn with_type(resp: worker::Result<Response>, content_type: &str) -> Response {

@@ -2,7 +2,7 @@
 //!
 //! Every field error is collected (not just the first), so a 422 names all of them.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::error::{ApiError, Fields};
 use crate::model::Priority;
@@ -100,11 +100,67 @@ pub fn completion(body: &[u8]) -> Result<Option<bool>, ApiError> {
     Ok(completed)
 }
 
-fn object_of(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
-    match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(map)) => Ok(map),
-        Ok(_) => Err(ApiError::validation_failed(Fields::from([("body".into(), "must be a JSON object".into())]))),
-        Err(_) => Err(ApiError::invalid_json()),
+/// The members of a JSON object body, in order. Not JSON: `invalid_json`; JSON but not an
+/// object, or an object that repeats a name (compared after unescaping, so `"t\u0069tle"`
+/// repeats `"title"`, as in tokens): `validation_failed` naming the field.
+fn object_of(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
+    let members = match serde_json::from_slice::<Members>(body) {
+        Ok(Members(Some(members))) => members,
+        Ok(Members(None)) => {
+            return Err(ApiError::validation_failed(Fields::from([("body".into(), "must be a JSON object".into())])));
+        }
+        Err(_) => return Err(ApiError::invalid_json()),
+    };
+    for (i, (name, _)) in members.iter().enumerate() {
+        if members[..i].iter().any(|(n, _)| n == name) {
+            return Err(ApiError::validation_failed(Fields::from([(name.clone(), "must appear only once".into())])));
+        }
+    }
+    Ok(members)
+}
+
+/// A JSON value read as an object's members, repeats kept (`None`: not an object).
+struct Members(Option<Vec<(String, Value)>>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Value>()? {
+                    members.push(member);
+                }
+                Ok(Members(Some(members)))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Members, A::Error> {
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Members(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Members, E> {
+                Ok(Members(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Members, E> {
+                Ok(Members(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Members, E> {
+                Ok(Members(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Members, E> {
+                Ok(Members(None))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Members, E> {
+                Ok(Members(None))
+            }
+            fn visit_unit<E>(self) -> Result<Members, E> {
+                Ok(Members(None))
+            }
+        }
+        d.deserialize_any(Visitor)
     }
 }
 
@@ -287,6 +343,52 @@ mod tests {
         assert!(completion(br#"{"completed":1}"#).is_err());
         assert!(completion(br#"{"completed":true,"x":1}"#).is_err());
         assert_eq!(completion(b"nope").unwrap_err().code, "invalid_json");
+    }
+
+    #[test]
+    fn a_repeated_field_is_named() {
+        for body in [&br#"{"title":"a","title":"b"}"#[..], br#"{"title":"a","t\u0069tle":"b"}"#] {
+            let e = new_task(body).unwrap_err();
+            assert_eq!(
+                (e.code, fields(e.clone())),
+                ("validation_failed", vec![("title".into(), "must appear only once".into())])
+            );
+            assert_eq!(fields(task_patch(body).unwrap_err())[0].0, "title");
+        }
+        let e = completion(br#"{"completed":true,"completed":false}"#).unwrap_err();
+        assert_eq!(fields(e)[0].0, "completed");
+        // Nested values may repeat names: only the body's own members are fields.
+        assert!(new_task(br#"{"title":"x","tags":["a"],"user_id":{"a":1,"a":2}}"#).is_ok());
+    }
+
+    #[test]
+    fn non_objects_are_named_and_non_json_is_invalid_json() {
+        for body in [&b"[1]"[..], b"\"x\"", b"1", b"null", b"true"] {
+            assert_eq!(fields(new_task(body).unwrap_err())[0].0, "body");
+        }
+        for body in [&b"{"[..], b"{\"title\":}", b"", b"{} x"] {
+            assert_eq!(new_task(body).unwrap_err().code, "invalid_json");
+        }
+    }
+
+    #[test]
+    fn the_openapi_document_states_these_rules() {
+        let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for body in ["TaskCreate", "TaskUpdate"] {
+            let p = &schemas[body]["properties"];
+            assert_eq!(p["title"]["maxLength"], TITLE_MAX, "{body}");
+            assert_eq!(p["title"]["pattern"], "\\S", "{body}: a blank title does not fit");
+            assert_eq!(p["description"]["maxLength"], DESCRIPTION_MAX, "{body}");
+            assert_eq!(p["tags"]["maxItems"], TAGS_MAX, "{body}");
+            assert_eq!(p["tags"]["items"]["maxLength"], TAG_MAX, "{body}");
+        }
+        // The path id is typed as the task's id.
+        let (path_id, task_id) =
+            (&doc["components"]["parameters"]["TaskId"]["schema"], &schemas["Task"]["properties"]["id"]);
+        for key in ["type", "format", "minimum"] {
+            assert_eq!(path_id[key], task_id[key], "{key}");
+        }
     }
 
     #[test]

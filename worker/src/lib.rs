@@ -1,10 +1,10 @@
 //! # taskgate-worker
 //!
 //! The TaskGate task API on Cloudflare Workers and D1. Every task route is authenticated by
-//! [`taskgate_verify`] running inside this Worker; handlers are thin over typed, pure modules
-//! (routing, input and query validation) that are unit-tested natively.
+//! [`taskgate_verify`] running inside this Worker. The shape: a route table ([`route`]) picks
+//! an endpoint; [`handlers`] translate HTTP to calls on a [`store::TaskStore`], which owns the
+//! D1 binding and every SQL statement; every error is one [`error::ApiError`], rendered once.
 
-mod auth;
 mod config;
 mod cors;
 mod error;
@@ -19,28 +19,33 @@ mod store;
 use worker::{Context, Date, Env, Request, Response, event};
 
 use crate::error::ApiError;
-use crate::route::Route;
+use crate::route::{Method, Route};
 
 /// The Worker's entry point: route, answer, add CORS and security headers, log one line.
 #[event(fetch)]
 pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<Response> {
     let started = Date::now().as_millis();
     // The raw method: worker's `Method` maps unknown methods to GET.
-    let method = req.inner().method().to_ascii_uppercase();
+    let method = Method::parse(&req.inner().method().to_ascii_uppercase());
     let route = Route::parse(&req.path());
     let config = config::get(&env);
     let origin = http::header(req.headers(), "Origin");
     let allowed = cors::allowed_origin(&config.cors_origins, origin.as_deref());
 
-    let result = match &route {
-        None => Err(ApiError::not_found("No such route.")),
-        Some(r) if method == "OPTIONS" => Ok(cors::preflight(r, allowed.as_deref())),
-        Some(r) if !r.allow().split(", ").any(|m| m == method) => Err(ApiError::method_not_allowed(r.allow())),
-        Some(r) => handlers::handle(&mut req, &env, config, r, &method, started / 1000).await,
+    let result = match (&route, method) {
+        (None, _) => Err(ApiError::not_found("No such route.")),
+        (Some(r), Some(Method::Options)) => Ok(cors::preflight(r.resource, allowed.as_deref())),
+        (Some(r), method) => match method.and_then(|m| r.resource.endpoint(m)) {
+            Some(endpoint) => handlers::serve(endpoint, r, &mut req, &env, config, started / 1000).await,
+            None => Err(ApiError::method_not_allowed(r.resource.allow())),
+        },
     };
     let (resp, code) = match result {
         Ok(resp) => (resp, None),
-        Err(e) => (http::render(&e), Some(e.code)),
+        Err(e) => {
+            let code = e.code;
+            (e.into_response(), Some(code))
+        }
     };
     let headers = resp.headers();
     cors::decorate(headers, allowed.as_deref());
@@ -53,8 +58,8 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<
     worker::console_log!(
         r#"{{"code":{code},"duration_ms":{},"method":"{}","route":"{}","status":{}}}"#,
         Date::now().as_millis().saturating_sub(started),
-        if method.bytes().all(|b| b.is_ascii_uppercase()) { method.as_str() } else { "OTHER" },
-        route.as_ref().map_or("unmatched", Route::pattern),
+        method.map_or("OTHER", Method::as_str),
+        route.as_ref().map_or("unmatched", |r| r.resource.pattern()),
         resp.status_code(),
     );
     Ok(resp)

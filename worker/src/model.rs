@@ -1,4 +1,4 @@
-//! The task: its priority type, and its JSON as SQLite builds it.
+//! The task's priority (the task's JSON is built by SQLite: see `store.rs`).
 
 /// A task's priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,14 +31,3 @@ impl Priority {
         }
     }
 }
-
-/// One task as the API serves it, built by SQLite from a row of `tasks`:
-/// `{"id": int, "user_id": str, "title": str, "description": str|null, "completed": bool,
-/// "priority": "low"|"medium"|"high", "due_date": "YYYY-MM-DD"|null, "tags": [str],
-/// "created_at": RFC 3339, "updated_at": RFC 3339}`.
-///
-/// The database writes the JSON so a response crosses from D1 to the client as one string,
-/// with no per-field conversion through the Worker's Wasm.
-pub const TASK_JSON: &str = "json_object('id', id, 'user_id', user_id, 'title', title, 'description', description, \
-     'completed', json(CASE completed WHEN 0 THEN 'false' ELSE 'true' END), 'priority', priority, \
-     'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at)";

@@ -1,6 +1,5 @@
 //! The list query (`GET /tasks?status=&sort=&order=&q=&priority=&tag=&limit=&offset=`),
-//! validated, and the SQL it becomes. Pure: no Worker types. Only whitelisted SQL fragments
-//! are ever spliced; every value is a bound parameter.
+//! validated. Pure: no Worker types and no SQL (the store turns it into SQL).
 
 use crate::error::{ApiError, Fields};
 use crate::input::TAG_MAX;
@@ -39,7 +38,7 @@ pub struct ListQuery {
     pub status: Status,
     pub sort: Sort,
     pub descending: bool,
-    /// Lower-cased search text.
+    /// Search text, as sent (the store folds its case).
     pub q: Option<String>,
     pub priority: Option<Priority>,
     pub tag: Option<String>,
@@ -101,7 +100,7 @@ impl ListQuery {
                     .ok_or("must be asc or desc".into()),
                 "q" if value.chars().count() > Q_MAX => Err(format!("must be at most {Q_MAX} characters")),
                 "q" => {
-                    q.q = (!value.is_empty()).then(|| value.to_lowercase());
+                    q.q = (!value.is_empty()).then(|| value.to_owned());
                     Ok(())
                 }
                 "priority" => Priority::parse(value)
@@ -129,46 +128,6 @@ impl ListQuery {
             }
         }
         if errors.is_empty() { Ok(q) } else { Err(ApiError::invalid_query(errors)) }
-    }
-
-    /// `WHERE ...` for this query (parameters numbered from `?1`, the user id), and the text
-    /// values of the parameters after the user id.
-    pub fn filter(&self) -> (String, Vec<String>) {
-        let mut sql = String::from("WHERE user_id = ?1");
-        let mut params = Vec::new();
-        let mut bind = |sql: &mut String, fragment: &str, p: String| {
-            params.push(p);
-            *sql += &fragment.replace('#', &format!("?{}", params.len() + 1));
-        };
-        match self.status {
-            Status::All => {}
-            Status::Pending => sql += " AND completed = 0",
-            Status::Completed => sql += " AND completed = 1",
-        }
-        if let Some(q) = &self.q {
-            bind(&mut sql, " AND (instr(title_folded, #) > 0 OR instr(description_folded, #) > 0)", q.clone());
-        }
-        if let Some(p) = self.priority {
-            bind(&mut sql, " AND priority = #", p.as_str().into());
-        }
-        if let Some(tag) = &self.tag {
-            bind(&mut sql, " AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = #)", tag.clone());
-        }
-        (sql, params)
-    }
-
-    /// `ORDER BY ...`: the sort key, then the id in the same direction (a stable order).
-    pub fn order_by(&self) -> String {
-        let dir = if self.descending { "DESC" } else { "ASC" };
-        let key = match self.sort {
-            Sort::Created => format!("created_at {dir}"),
-            Sort::Updated => format!("updated_at {dir}"),
-            Sort::Title => format!("title COLLATE NOCASE {dir}, title {dir}"),
-            // Tasks without a due date come last in both directions.
-            Sort::DueDate => format!("due_date IS NULL, due_date {dir}"),
-            Sort::Priority => format!("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END {dir}"),
-        };
-        format!("ORDER BY {key}, id {dir}")
     }
 }
 
@@ -222,23 +181,5 @@ mod tests {
     #[test]
     fn repeated_parameter_is_invalid() {
         assert_eq!(parse(&[("limit", "1"), ("limit", "2")]).unwrap_err(), ["limit"]);
-    }
-
-    #[test]
-    fn search_is_lowercased_and_bound() {
-        let q = parse(&[("q", "CAFÉ"), ("tag", "x'); DROP TABLE tasks;--"), ("status", "pending")]).unwrap();
-        let (sql, params) = q.filter();
-        assert_eq!(
-            sql,
-            "WHERE user_id = ?1 AND completed = 0 AND (instr(title_folded, ?2) > 0 OR instr(description_folded, ?2) > 0) AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?3)"
-        );
-        assert_eq!(params, ["café", "x'); DROP TABLE tasks;--"]);
-    }
-
-    #[test]
-    fn order_is_stable() {
-        let q = parse(&[("sort", "due_date"), ("order", "asc")]).unwrap();
-        assert_eq!(q.order_by(), "ORDER BY due_date IS NULL, due_date ASC, id ASC");
-        assert_eq!(ListQuery::default().order_by(), "ORDER BY created_at DESC, id DESC");
     }
 }

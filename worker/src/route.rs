@@ -1,62 +1,141 @@
-//! Which route a path is, and which methods it allows. Pure: no Worker types.
+//! The API's routes as one table: which path and method reach which endpoint. The same table
+//! answers `Allow` for 405s and CORS preflights, so they cannot drift apart. Pure: no Worker
+//! types.
 
-/// A known route. Path parameters are kept raw; handlers validate them in the contract's order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Route {
-    /// `/health`
+/// An HTTP method the API knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Options,
+}
+
+impl Method {
+    /// The method of a request line (methods are case-sensitive, RFC 9110 section 9.1);
+    /// `None` for any other.
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "GET" => Self::Get,
+            "POST" => Self::Post,
+            "PUT" => Self::Put,
+            "PATCH" => Self::Patch,
+            "DELETE" => Self::Delete,
+            "OPTIONS" => Self::Options,
+            _ => return None,
+        })
+    }
+
+    /// The method's name.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+            Self::Put => "PUT",
+            Self::Patch => "PATCH",
+            Self::Delete => "DELETE",
+            Self::Options => "OPTIONS",
+        }
+    }
+}
+
+/// The shape of a known path, without its parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
     Health,
-    /// `/openapi.json`
     OpenApi,
-    /// `/api/{user_id}/tasks`
-    Tasks { user: String },
-    /// `/api/{user_id}/tasks/{id}`
-    Task { user: String, id: String },
-    /// `/api/{user_id}/tasks/{id}/complete`
-    Complete { user: String, id: String },
+    Tasks,
+    Task,
+    Complete,
+}
+
+/// What the Worker does for a resource and a method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Endpoint {
+    Health,
+    OpenApi,
+    /// A task route: authenticated, then one of these.
+    Tasks(TaskOp),
+}
+
+/// The task routes' operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOp {
+    List,
+    Create,
+    Get,
+    Update,
+    Delete,
+    SetCompleted,
+}
+
+/// Every route of the API. OPTIONS is answered for every resource (CORS preflight).
+const ROUTES: &[(Resource, Method, Endpoint)] = &[
+    (Resource::Health, Method::Get, Endpoint::Health),
+    (Resource::OpenApi, Method::Get, Endpoint::OpenApi),
+    (Resource::Tasks, Method::Get, Endpoint::Tasks(TaskOp::List)),
+    (Resource::Tasks, Method::Post, Endpoint::Tasks(TaskOp::Create)),
+    (Resource::Task, Method::Get, Endpoint::Tasks(TaskOp::Get)),
+    (Resource::Task, Method::Put, Endpoint::Tasks(TaskOp::Update)),
+    (Resource::Task, Method::Delete, Endpoint::Tasks(TaskOp::Delete)),
+    (Resource::Complete, Method::Patch, Endpoint::Tasks(TaskOp::SetCompleted)),
+];
+
+impl Resource {
+    /// The endpoint for `method`, if the resource allows it.
+    pub fn endpoint(self, method: Method) -> Option<Endpoint> {
+        ROUTES.iter().find(|(r, m, _)| *r == self && *m == method).map(|(_, _, e)| *e)
+    }
+
+    /// The `Allow` list: the table's methods for this resource, then OPTIONS.
+    pub fn allow(self) -> String {
+        let methods = ROUTES.iter().filter(|(r, _, _)| *r == self).map(|(_, m, _)| m.as_str());
+        methods.chain([Method::Options.as_str()]).collect::<Vec<_>>().join(", ")
+    }
+
+    /// The path pattern, for logs (never the user id).
+    pub const fn pattern(self) -> &'static str {
+        match self {
+            Self::Health => "/health",
+            Self::OpenApi => "/openapi.json",
+            Self::Tasks => "/api/{user_id}/tasks",
+            Self::Task => "/api/{user_id}/tasks/{id}",
+            Self::Complete => "/api/{user_id}/tasks/{id}/complete",
+        }
+    }
+}
+
+/// A known path with its parameters: the user (percent-decoded) and the raw task id, validated
+/// by handlers in the contract's order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Route {
+    pub resource: Resource,
+    pub user: String,
+    pub id: String,
 }
 
 impl Route {
     /// Matches a URL path (still percent-encoded). `None`: not a route (404).
     pub fn parse(path: &str) -> Option<Route> {
+        let plain = |resource| Some(Route { resource, user: String::new(), id: String::new() });
         match path {
-            "/health" => return Some(Route::Health),
-            "/openapi.json" => return Some(Route::OpenApi),
+            "/health" => return plain(Resource::Health),
+            "/openapi.json" => return plain(Resource::OpenApi),
             _ => {}
         }
-        let rest = path.strip_prefix("/api/")?;
-        let segments: Vec<&str> = rest.split('/').collect();
-        let user = || percent_decode(segments[0]);
-        match segments.as_slice() {
-            [u, "tasks"] if !u.is_empty() => Some(Route::Tasks { user: user()? }),
-            [u, "tasks", id] if !u.is_empty() && !id.is_empty() => {
-                Some(Route::Task { user: user()?, id: (*id).into() })
-            }
-            [u, "tasks", id, "complete"] if !u.is_empty() && !id.is_empty() => {
-                Some(Route::Complete { user: user()?, id: (*id).into() })
-            }
-            _ => None,
+        let segments: Vec<&str> = path.strip_prefix("/api/")?.split('/').collect();
+        let (resource, user, id) = match segments.as_slice() {
+            [u, "tasks"] => (Resource::Tasks, *u, ""),
+            [u, "tasks", id] if !id.is_empty() => (Resource::Task, *u, *id),
+            [u, "tasks", id, "complete"] if !id.is_empty() => (Resource::Complete, *u, *id),
+            _ => return None,
+        };
+        if user.is_empty() {
+            return None;
         }
-    }
-
-    /// The `Allow` list (OPTIONS is always allowed, for CORS preflight).
-    pub fn allow(&self) -> &'static str {
-        match self {
-            Route::Health | Route::OpenApi => "GET, OPTIONS",
-            Route::Tasks { .. } => "GET, POST, OPTIONS",
-            Route::Task { .. } => "GET, PUT, DELETE, OPTIONS",
-            Route::Complete { .. } => "PATCH, OPTIONS",
-        }
-    }
-
-    /// The route's pattern, for logs (never the user id).
-    pub fn pattern(&self) -> &'static str {
-        match self {
-            Route::Health => "/health",
-            Route::OpenApi => "/openapi.json",
-            Route::Tasks { .. } => "/api/{user_id}/tasks",
-            Route::Task { .. } => "/api/{user_id}/tasks/{id}",
-            Route::Complete { .. } => "/api/{user_id}/tasks/{id}/complete",
-        }
+        Some(Route { resource, user: percent_decode(user)?, id: id.into() })
     }
 }
 
@@ -90,17 +169,18 @@ pub const MAX_SAFE_ID: i64 = (1 << 53) - 1;
 mod tests {
     use super::*;
 
+    fn route(resource: Resource, user: &str, id: &str) -> Option<Route> {
+        Some(Route { resource, user: user.into(), id: id.into() })
+    }
+
     #[test]
     fn routes() {
-        assert_eq!(Route::parse("/api/%zz/tasks"), Some(Route::Tasks { user: "%zz".into() }));
-        assert_eq!(Route::parse("/health"), Some(Route::Health));
-        assert_eq!(Route::parse("/api/u1/tasks"), Some(Route::Tasks { user: "u1".into() }));
-        assert_eq!(Route::parse("/api/u1/tasks/7"), Some(Route::Task { user: "u1".into(), id: "7".into() }));
-        assert_eq!(
-            Route::parse("/api/u1/tasks/x/complete"),
-            Some(Route::Complete { user: "u1".into(), id: "x".into() })
-        );
-        assert_eq!(Route::parse("/api/a%40b.c/tasks"), Some(Route::Tasks { user: "a@b.c".into() }));
+        assert_eq!(Route::parse("/api/%zz/tasks"), route(Resource::Tasks, "%zz", ""));
+        assert_eq!(Route::parse("/health"), route(Resource::Health, "", ""));
+        assert_eq!(Route::parse("/api/u1/tasks"), route(Resource::Tasks, "u1", ""));
+        assert_eq!(Route::parse("/api/u1/tasks/7"), route(Resource::Task, "u1", "7"));
+        assert_eq!(Route::parse("/api/u1/tasks/x/complete"), route(Resource::Complete, "u1", "x"));
+        assert_eq!(Route::parse("/api/a%40b.c/tasks"), route(Resource::Tasks, "a@b.c", ""));
         for bad in [
             "/",
             "/api",
@@ -115,6 +195,18 @@ mod tests {
         ] {
             assert_eq!(Route::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_table_gives_endpoints_and_allow() {
+        assert_eq!(Resource::Tasks.endpoint(Method::Post), Some(Endpoint::Tasks(TaskOp::Create)));
+        assert_eq!(Resource::Tasks.endpoint(Method::Delete), None);
+        assert_eq!(Resource::Complete.endpoint(Method::Patch), Some(Endpoint::Tasks(TaskOp::SetCompleted)));
+        assert_eq!(Resource::Health.allow(), "GET, OPTIONS");
+        assert_eq!(Resource::Tasks.allow(), "GET, POST, OPTIONS");
+        assert_eq!(Resource::Task.allow(), "GET, PUT, DELETE, OPTIONS");
+        assert_eq!(Resource::Complete.allow(), "PATCH, OPTIONS");
+        assert_eq!(Method::parse("get"), None);
     }
 
     #[test]

@@ -1,19 +1,43 @@
-//! The task table on D1. Every statement is parameterized and scoped by `user_id`.
+//! The task table on D1, for one user: [`TaskStore`] owns the binding and the user id and
+//! holds every SQL statement of the Worker (the schema is in `../migrations`). Every statement
+//! is parameterized and scoped by `user_id`; only the fixed fragments below are spliced.
 
 use serde::Deserialize;
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
+use worker::{D1Database, D1PreparedStatement, Env};
 
+use crate::error::ApiError;
 use crate::http::RawJson;
 use crate::input::{NewTask, TaskPatch};
-use crate::model::TASK_JSON;
-use crate::query::ListQuery;
+use crate::query::{ListQuery, Sort, Status};
 
-/// The current time as RFC 3339 UTC with milliseconds, computed by SQLite.
-const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+/// An RFC 3339 UTC timestamp with milliseconds, computed by SQLite from its arguments.
+macro_rules! timestamp {
+    ($($arg:literal),+) => { concat!("strftime('%Y-%m-%dT%H:%M:%fZ', ", $($arg),+, ")") };
+}
 
-/// A database failure. Its message is logged by the caller (it may quote SQL), never sent.
-pub type DbResult<T> = Result<T, worker::Error>;
+/// Now.
+const NOW: &str = timestamp!("'now'");
+
+/// `updated_at` moves to now, and always forward (at least 1 ms past its last value).
+const TOUCH: &str =
+    concat!("updated_at = max(", timestamp!("'now'"), ", ", timestamp!("updated_at, '+0.001 seconds'"), ")");
+
+/// One task as the API serves it, built by SQLite from a row of `tasks`:
+/// `{"id": int, "user_id": str, "title": str, "description": str|null, "completed": bool,
+/// "priority": "low"|"medium"|"high", "due_date": "YYYY-MM-DD"|null, "tags": [str],
+/// "created_at": RFC 3339, "updated_at": RFC 3339}`.
+///
+/// The database writes the JSON so a response crosses from D1 to the client as one string,
+/// with no per-field conversion through the Worker's Wasm.
+const TASK_JSON: &str = "json_object('id', id, 'user_id', user_id, 'title', title, 'description', description, \
+     'completed', json(CASE completed WHEN 0 THEN 'false' ELSE 'true' END), 'priority', priority, \
+     'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at)";
+
+/// Text as it is searched: Unicode lower case (stored in `*_folded`, and applied to `q`).
+fn fold(s: &str) -> String {
+    s.to_lowercase()
+}
 
 fn text(s: &str) -> JsValue {
     JsValue::from_str(s)
@@ -27,149 +51,261 @@ fn int(n: i64) -> JsValue {
     JsValue::from_f64(n as f64)
 }
 
-fn fold(s: &str) -> String {
-    s.to_lowercase()
-}
-
 fn tags_json(tags: &[String]) -> String {
     serde_json::to_string(tags).unwrap_or_else(|_| "[]".into())
 }
 
-fn statement(db: &D1Database, sql: String, params: &[JsValue]) -> DbResult<D1PreparedStatement> {
-    db.prepare(sql).bind(params)
-}
-
-/// Whether the database answers.
-pub async fn ping(db: &D1Database) -> DbResult<()> {
-    db.prepare("SELECT 1 AS ok").first::<serde_json::Value>(None).await.map(|_| ())
-}
-
-/// One page of the user's tasks (a JSON array, in order), and how many match in all.
-pub async fn list(db: &D1Database, user: &str, q: &ListQuery) -> DbResult<(RawJson, u64)> {
-    let (filter, params) = q.filter();
-    let mut values = vec![text(user)];
-    values.extend(params.iter().map(|p| text(p)));
-    let n = values.len();
-    // The page's order is made explicit in the aggregate (an ordered subquery alone does
-    // not promise the order in which rows reach json_group_array).
-    let order = q.order_by();
-    let page_sql = format!(
-        "SELECT json_group_array(json(task) ORDER BY position) AS tasks FROM \
-         (SELECT {TASK_JSON} AS task, row_number() OVER ({order}) AS position \
-          FROM tasks {filter} {order} LIMIT ?{} OFFSET ?{})",
-        n + 1,
-        n + 2
-    );
-    let mut page_values = values.clone();
-    page_values.push(int(i64::from(q.limit)));
-    page_values.push(int(q.offset as i64));
-    let page = statement(db, page_sql, &page_values)?;
-    let count = statement(db, format!("SELECT count(*) AS n FROM tasks {filter}"), &values)?;
-    let results = db.batch(vec![page, count]).await?;
-    #[derive(Deserialize)]
-    struct Page {
-        tasks: String,
-    }
-    #[derive(Deserialize)]
-    struct Count {
-        n: u64,
-    }
-    let tasks = RawJson(results[0].results::<Page>()?.pop().map_or_else(|| "[]".into(), |p| p.tasks));
-    let total = results[1].results::<Count>()?.first().map_or(0, |c| c.n);
-    Ok((tasks, total))
-}
-
-/// Inserts a task for `user`: its id and JSON.
-pub async fn create(db: &D1Database, user: &str, t: &NewTask) -> DbResult<(i64, RawJson)> {
-    let sql = format!(
-        "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, description_folded, created_at, updated_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW}, {NOW}) RETURNING id, {TASK_JSON} AS task"
-    );
-    let params = [
-        text(user),
-        text(&t.title),
-        opt_text(t.description.as_deref()),
-        int(i64::from(t.completed)),
-        text(t.priority.as_str()),
-        opt_text(t.due_date.as_deref()),
-        text(&tags_json(&t.tags)),
-        text(&fold(&t.title)),
-        text(&fold(t.description.as_deref().unwrap_or(""))),
-    ];
-    #[derive(Deserialize)]
-    struct Created {
-        id: i64,
-        task: String,
-    }
-    let row = statement(db, sql, &params)?.first::<Created>(None).await?;
-    row.map(|r| (r.id, RawJson(r.task))).ok_or_else(|| worker::Error::RustError("insert returned no row".into()))
-}
-
-/// The user's task `id` as JSON, if it exists.
-pub async fn get(db: &D1Database, user: &str, id: i64) -> DbResult<Option<RawJson>> {
-    let sql = format!("SELECT {TASK_JSON} AS task FROM tasks WHERE id = ?1 AND user_id = ?2");
-    statement(db, sql, &[int(id), text(user)])?.first::<String>(Some("task")).await.map(|t| t.map(RawJson))
-}
-
-/// Whether the user has a task `id`.
-pub async fn exists(db: &D1Database, user: &str, id: i64) -> DbResult<bool> {
-    let sql = "SELECT 1 AS ok FROM tasks WHERE id = ?1 AND user_id = ?2".to_owned();
-    Ok(statement(db, sql, &[int(id), text(user)])?.first::<serde_json::Value>(None).await?.is_some())
-}
-
-/// `updated_at` moves to now, and always forward (at least 1 ms past its last value).
-const TOUCH: &str = "updated_at = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds'))";
-
-/// Applies a partial update to the user's task `id`: its new JSON, or `None` when there is
-/// no such task.
-pub async fn update(db: &D1Database, user: &str, id: i64, p: &TaskPatch) -> DbResult<Option<RawJson>> {
-    let mut sets: Vec<String> = Vec::new();
-    let mut params = vec![int(id), text(user)];
-    let mut set = |column: &str, value: JsValue| {
-        params.push(value);
-        sets.push(format!("{column} = ?{}", params.len()));
+/// A database failure: logged by kind only (the message may quote SQL or values), answered 500.
+fn failed(e: worker::Error) -> ApiError {
+    let kind = match e {
+        worker::Error::D1(_) => "d1",
+        worker::Error::JsError(_) => "js",
+        worker::Error::SerdeWasmBindgenError(_) => "decode",
+        _ => "other",
     };
-    if let Some(title) = &p.title {
-        set("title", text(title));
-        set("title_folded", text(&fold(title)));
-    }
-    if let Some(description) = &p.description {
-        set("description", opt_text(description.as_deref()));
-        set("description_folded", text(&fold(description.as_deref().unwrap_or(""))));
-    }
-    if let Some(completed) = p.completed {
-        set("completed", int(i64::from(completed)));
-    }
-    if let Some(priority) = p.priority {
-        set("priority", text(priority.as_str()));
-    }
-    if let Some(due) = &p.due_date {
-        set("due_date", opt_text(due.as_deref()));
-    }
-    if let Some(tags) = &p.tags {
-        set("tags", text(&tags_json(tags)));
-    }
-    sets.push(TOUCH.into());
-    let sql =
-        format!("UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task", sets.join(", "));
-    statement(db, sql, &params)?.first::<String>(Some("task")).await.map(|t| t.map(RawJson))
+    worker::console_error!("{}", serde_json::json!({ "level": "error", "event": "database", "kind": kind }));
+    ApiError::internal()
 }
 
-/// Sets `completed` (or toggles it, atomically, when `None`): the task's JSON, or `None` when
-/// there is no such task.
-pub async fn set_completed(db: &D1Database, user: &str, id: i64, completed: Option<bool>) -> DbResult<Option<RawJson>> {
-    let value = match completed {
-        Some(c) => i64::from(c).to_string(),
-        None => "1 - completed".into(),
+/// The database binding, from the Worker's environment.
+fn database(env: &Env) -> Result<D1Database, ApiError> {
+    env.d1("DB").map_err(failed)
+}
+
+/// Whether the database answers (for `/health`).
+pub async fn ping(env: &Env) -> bool {
+    let Ok(db) = env.d1("DB") else { return false };
+    db.prepare("SELECT 1 AS ok").first::<serde_json::Value>(None).await.is_ok()
+}
+
+/// One user's tasks.
+pub struct TaskStore {
+    db: D1Database,
+    user: String,
+}
+
+impl TaskStore {
+    /// The store of `user` (already authorized).
+    pub fn open(env: &Env, user: &str) -> Result<Self, ApiError> {
+        Ok(Self { db: database(env)?, user: user.to_owned() })
+    }
+
+    fn statement(&self, sql: &str, params: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+        self.db.prepare(sql).bind(params).map_err(failed)
+    }
+
+    /// One page of tasks (a JSON array, in order) and how many match in all.
+    pub async fn list(&self, q: &ListQuery) -> Result<(RawJson, u64), ApiError> {
+        let (filter, params) = filter(q);
+        let mut values = vec![text(&self.user)];
+        values.extend(params.iter().map(|p| text(p)));
+        let n = values.len();
+        // The page's order is made explicit in the aggregate (an ordered subquery alone does
+        // not promise the order in which rows reach json_group_array).
+        let order = order_by(q);
+        let page_sql = format!(
+            "SELECT json_group_array(json(task) ORDER BY position) AS tasks FROM \
+             (SELECT {TASK_JSON} AS task, row_number() OVER ({order}) AS position \
+              FROM tasks {filter} {order} LIMIT ?{} OFFSET ?{})",
+            n + 1,
+            n + 2
+        );
+        let mut page_values = values.clone();
+        page_values.push(int(i64::from(q.limit)));
+        page_values.push(int(q.offset as i64));
+        let page = self.statement(&page_sql, &page_values)?;
+        let count = self.statement(&format!("SELECT count(*) AS n FROM tasks {filter}"), &values)?;
+        let results = self.db.batch(vec![page, count]).await.map_err(failed)?;
+        #[derive(Deserialize)]
+        struct Page {
+            tasks: String,
+        }
+        #[derive(Deserialize)]
+        struct Count {
+            n: u64,
+        }
+        let page = results[0].results::<Page>().map_err(failed)?.pop();
+        let total = results[1].results::<Count>().map_err(failed)?.first().map_or(0, |c| c.n);
+        Ok((RawJson(page.map_or_else(|| "[]".into(), |p| p.tasks)), total))
+    }
+
+    /// Inserts a task: its id and JSON.
+    pub async fn create(&self, t: &NewTask) -> Result<(i64, RawJson), ApiError> {
+        let sql = format!(
+            "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, description_folded, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {NOW}, {NOW}) RETURNING id, {TASK_JSON} AS task"
+        );
+        let params = [
+            text(&self.user),
+            text(&t.title),
+            opt_text(t.description.as_deref()),
+            int(i64::from(t.completed)),
+            text(t.priority.as_str()),
+            opt_text(t.due_date.as_deref()),
+            text(&tags_json(&t.tags)),
+            text(&fold(&t.title)),
+            text(&fold(t.description.as_deref().unwrap_or(""))),
+        ];
+        #[derive(Deserialize)]
+        struct Created {
+            id: i64,
+            task: String,
+        }
+        let row = self.statement(&sql, &params)?.first::<Created>(None).await.map_err(failed)?;
+        row.map(|r| (r.id, RawJson(r.task))).ok_or_else(|| failed(worker::Error::RustError("no row".into())))
+    }
+
+    /// Task `id` as JSON, if the user has it.
+    pub async fn get(&self, id: i64) -> Result<Option<RawJson>, ApiError> {
+        let sql = format!("SELECT {TASK_JSON} AS task FROM tasks WHERE id = ?1 AND user_id = ?2");
+        self.task(&sql, &[int(id), text(&self.user)]).await
+    }
+
+    /// Whether the user has task `id`.
+    pub async fn exists(&self, id: i64) -> Result<bool, ApiError> {
+        let statement =
+            self.statement("SELECT 1 AS ok FROM tasks WHERE id = ?1 AND user_id = ?2", &[int(id), text(&self.user)])?;
+        Ok(statement.first::<serde_json::Value>(None).await.map_err(failed)?.is_some())
+    }
+
+    /// Applies a partial update to task `id`: its new JSON, or `None` when there is no such task.
+    pub async fn update(&self, id: i64, p: &TaskPatch) -> Result<Option<RawJson>, ApiError> {
+        let mut sets: Vec<String> = Vec::new();
+        let mut params = vec![int(id), text(&self.user)];
+        let mut set = |column: &str, value: JsValue| {
+            params.push(value);
+            sets.push(format!("{column} = ?{}", params.len()));
+        };
+        if let Some(title) = &p.title {
+            set("title", text(title));
+            set("title_folded", text(&fold(title)));
+        }
+        if let Some(description) = &p.description {
+            set("description", opt_text(description.as_deref()));
+            set("description_folded", text(&fold(description.as_deref().unwrap_or(""))));
+        }
+        if let Some(completed) = p.completed {
+            set("completed", int(i64::from(completed)));
+        }
+        if let Some(priority) = p.priority {
+            set("priority", text(priority.as_str()));
+        }
+        if let Some(due) = &p.due_date {
+            set("due_date", opt_text(due.as_deref()));
+        }
+        if let Some(tags) = &p.tags {
+            set("tags", text(&tags_json(tags)));
+        }
+        sets.push(TOUCH.into());
+        let sql = format!(
+            "UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task",
+            sets.join(", ")
+        );
+        self.task(&sql, &params).await
+    }
+
+    /// Sets `completed` (or toggles it, atomically, when `None`): the task's JSON, or `None`
+    /// when there is no such task.
+    pub async fn set_completed(&self, id: i64, completed: Option<bool>) -> Result<Option<RawJson>, ApiError> {
+        let value = match completed {
+            Some(true) => "1",
+            Some(false) => "0",
+            None => "1 - completed",
+        };
+        let sql = format!(
+            "UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task"
+        );
+        self.task(&sql, &[int(id), text(&self.user)]).await
+    }
+
+    /// Deletes task `id`; `false` when the user had none.
+    pub async fn delete(&self, id: i64) -> Result<bool, ApiError> {
+        let statement = self
+            .statement("DELETE FROM tasks WHERE id = ?1 AND user_id = ?2 RETURNING id", &[int(id), text(&self.user)])?;
+        Ok(statement.first::<serde_json::Value>(None).await.map_err(failed)?.is_some())
+    }
+
+    /// The `task` column of the one row `sql` returns, if any.
+    async fn task(&self, sql: &str, params: &[JsValue]) -> Result<Option<RawJson>, ApiError> {
+        let statement = self.statement(sql, params)?;
+        Ok(statement.first::<String>(Some("task")).await.map_err(failed)?.map(RawJson))
+    }
+}
+
+/// `WHERE ...` for a list query (parameters numbered from `?1`, the user id), and the text
+/// values of the parameters after the user id.
+fn filter(q: &ListQuery) -> (String, Vec<String>) {
+    let mut sql = String::from("WHERE user_id = ?1");
+    let mut params = Vec::new();
+    let mut bind = |sql: &mut String, fragment: &str, p: String| {
+        params.push(p);
+        *sql += &fragment.replace('#', &format!("?{}", params.len() + 1));
     };
-    let sql = format!(
-        "UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task"
-    );
-    statement(db, sql, &[int(id), text(user)])?.first::<String>(Some("task")).await.map(|t| t.map(RawJson))
+    match q.status {
+        Status::All => {}
+        Status::Pending => sql += " AND completed = 0",
+        Status::Completed => sql += " AND completed = 1",
+    }
+    if let Some(search) = &q.q {
+        bind(&mut sql, " AND (instr(title_folded, #) > 0 OR instr(description_folded, #) > 0)", fold(search));
+    }
+    if let Some(p) = q.priority {
+        bind(&mut sql, " AND priority = #", p.as_str().into());
+    }
+    if let Some(tag) = &q.tag {
+        bind(&mut sql, " AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = #)", tag.clone());
+    }
+    (sql, params)
 }
 
-/// Deletes the user's task `id`; `false` when there was none.
-pub async fn delete(db: &D1Database, user: &str, id: i64) -> DbResult<bool> {
-    let sql = "DELETE FROM tasks WHERE id = ?1 AND user_id = ?2 RETURNING id".to_owned();
-    Ok(statement(db, sql, &[int(id), text(user)])?.first::<serde_json::Value>(None).await?.is_some())
+/// `ORDER BY ...`: the sort key, then the id in the same direction (a stable order).
+fn order_by(q: &ListQuery) -> String {
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    let key = match q.sort {
+        Sort::Created => format!("created_at {dir}"),
+        Sort::Updated => format!("updated_at {dir}"),
+        Sort::Title => format!("title COLLATE NOCASE {dir}, title {dir}"),
+        // Tasks without a due date come last in both directions.
+        Sort::DueDate => format!("due_date IS NULL, due_date {dir}"),
+        Sort::Priority => format!("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END {dir}"),
+    };
+    format!("ORDER BY {key}, id {dir}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> ListQuery {
+        ListQuery::parse(pairs.iter().copied()).unwrap()
+    }
+
+    #[test]
+    fn search_is_folded_and_every_value_bound() {
+        let q = query(&[("q", "CAFÉ"), ("tag", "x'); DROP TABLE tasks;--"), ("status", "pending")]);
+        let (sql, params) = filter(&q);
+        assert_eq!(
+            sql,
+            "WHERE user_id = ?1 AND completed = 0 AND (instr(title_folded, ?2) > 0 OR instr(description_folded, ?2) > 0) AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?3)"
+        );
+        assert_eq!(params, ["café", "x'); DROP TABLE tasks;--"]);
+    }
+
+    #[test]
+    fn order_is_stable() {
+        assert_eq!(
+            order_by(&query(&[("sort", "due_date"), ("order", "asc")])),
+            "ORDER BY due_date IS NULL, due_date ASC, id ASC"
+        );
+        assert_eq!(order_by(&ListQuery::default()), "ORDER BY created_at DESC, id DESC");
+    }
+
+    #[test]
+    fn timestamps_share_one_format() {
+        assert_eq!(NOW, "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+        assert_eq!(
+            TOUCH,
+            "updated_at = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds'))"
+        );
+    }
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests (native and wasm32).
 #![allow(dead_code, unused_macros)]
 
+pub mod rule_cases;
+
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use taskgate_verify::{Error, Key, KeyRing, Options, Verifier};

@@ -1,0 +1,190 @@
+//! Settings from an environment: the variables every part reads (the Worker's `[vars]` and
+//! secrets, the CLI's environment and `.dev.vars`), parsed here and nowhere else.
+//!
+//! Values come through a lookup function, so this works the same with `std::env`, a Worker's
+//! `Env` or a file. A value that is empty or only whitespace counts as unset. Secrets are used
+//! byte for byte as given (as Better Auth uses them); every other value is trimmed.
+
+use alloc::string::String;
+use core::fmt;
+
+use crate::error::ErrorCode;
+use crate::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
+use crate::options::{MAX_LEEWAY, Options};
+use crate::verify::Verifier;
+
+/// One HMAC secret (its UTF-8 bytes are the key).
+pub const BETTER_AUTH_SECRET: &str = "BETTER_AUTH_SECRET";
+/// A rotation ring, `2:new,1:old` (current first); wins over [`BETTER_AUTH_SECRET`].
+pub const BETTER_AUTH_SECRETS: &str = "BETTER_AUTH_SECRETS";
+/// Clock skew tolerated, in whole seconds (0 to 300; default 0).
+pub const JWT_LEEWAY_SECONDS: &str = "JWT_LEEWAY_SECONDS";
+/// When set, `iss` must equal it.
+pub const JWT_ISSUER: &str = "JWT_ISSUER";
+/// When set, `aud` must be or contain it.
+pub const JWT_AUDIENCE: &str = "JWT_AUDIENCE";
+
+/// Every variable read here, with what it means (for docs and `--help` texts).
+pub const VARIABLES: &[(&str, &str)] = &[
+    (BETTER_AUTH_SECRET, "the HMAC key: its UTF-8 bytes, at least 32"),
+    (BETTER_AUTH_SECRETS, "a rotation ring `2:new,1:old` (current first); wins over BETTER_AUTH_SECRET"),
+    (JWT_LEEWAY_SECONDS, "clock skew tolerated, 0-300 s (default 0)"),
+    (JWT_ISSUER, "when set, `iss` must equal it"),
+    (JWT_AUDIENCE, "when set, `aud` must be or contain it"),
+];
+
+/// Why settings cannot be used: the variable at fault and what is wrong, never its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettingsError {
+    variable: &'static str,
+    problem: Problem,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Problem {
+    NotSet,
+    WeakKey,
+    BadRing,
+    BadLeeway,
+}
+
+impl SettingsError {
+    /// The variable at fault.
+    pub const fn variable(&self) -> &'static str {
+        self.variable
+    }
+
+    /// [`ErrorCode::WeakKey`] for a key under 32 bytes, else [`ErrorCode::InvalidConfig`].
+    pub const fn code(&self) -> ErrorCode {
+        match self.problem {
+            Problem::WeakKey => ErrorCode::WeakKey,
+            _ => ErrorCode::InvalidConfig,
+        }
+    }
+}
+
+/// A sentence naming the variable, e.g. `BETTER_AUTH_SECRET holds a key shorter than 32 bytes`.
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let v = self.variable;
+        match self.problem {
+            Problem::NotSet => write!(f, "{v} is not set"),
+            Problem::WeakKey => write!(f, "{v} holds a key shorter than {MIN_KEY_LEN} bytes"),
+            Problem::BadRing => {
+                write!(f, "{v} cannot be parsed (expected version:value,... with at most {MAX_KEYS} keys)")
+            }
+            Problem::BadLeeway => write!(f, "{v} must be a whole number of seconds from 0 to {MAX_LEEWAY}"),
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for SettingsError {}
+
+/// A variable's value as the rules read it: `None` when unset, empty or only whitespace.
+pub fn present(value: Option<String>) -> Option<String> {
+    value.filter(|v| !v.trim().is_empty())
+}
+
+/// Verification settings from an environment.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// From `BETTER_AUTH_SECRETS`, else `BETTER_AUTH_SECRET`.
+    pub keys: KeyRing,
+    /// From `JWT_LEEWAY_SECONDS`, `JWT_ISSUER`, `JWT_AUDIENCE`.
+    pub options: Options,
+}
+
+impl Settings {
+    /// Reads every variable through `var`; the first problem, in the order keys then options,
+    /// is the error.
+    pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
+        let keys = keys_from_env(&var)?;
+        let options = options_from_env(&var)?;
+        Ok(Self { keys, options })
+    }
+
+    /// The verifier these settings describe.
+    pub fn verifier(self) -> Verifier {
+        Verifier::new(self.keys, self.options).expect("options_from_env only returns valid options")
+    }
+}
+
+/// The key ring: `BETTER_AUTH_SECRETS` when set, else `BETTER_AUTH_SECRET`.
+pub fn keys_from_env(var: impl Fn(&str) -> Option<String>) -> Result<KeyRing, SettingsError> {
+    let secret = present(var(BETTER_AUTH_SECRET));
+    let ring = present(var(BETTER_AUTH_SECRETS));
+    let variable = if ring.is_some() { BETTER_AUTH_SECRETS } else { BETTER_AUTH_SECRET };
+    let fail = |problem| SettingsError { variable, problem };
+    match (ring, secret) {
+        (Some(ring), _) => KeyRing::parse(&ring),
+        (None, Some(secret)) => KeyRing::from_secret(secret.as_bytes()),
+        (None, None) => return Err(fail(Problem::NotSet)),
+    }
+    .map_err(|e| fail(if e.code() == ErrorCode::WeakKey { Problem::WeakKey } else { Problem::BadRing }))
+}
+
+/// The options: leeway (0-300 s, default 0), issuer and audience (checked when set).
+pub fn options_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Options, SettingsError> {
+    let trimmed = |name| present(var(name)).map(|v| String::from(v.trim()));
+    let leeway = match trimmed(JWT_LEEWAY_SECONDS) {
+        None => 0,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|l| *l <= MAX_LEEWAY)
+            .ok_or(SettingsError { variable: JWT_LEEWAY_SECONDS, problem: Problem::BadLeeway })?,
+    };
+    Ok(Options { leeway, issuer: trimmed(JWT_ISSUER), audience: trimmed(JWT_AUDIENCE), ..Options::default() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    const S: &str = "0123456789abcdef0123456789abcdef";
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn problems_name_the_variable_never_the_value() {
+        let e = Settings::from_env(env(&[])).unwrap_err();
+        assert_eq!(e.to_string(), "BETTER_AUTH_SECRET is not set");
+        let e = Settings::from_env(env(&[(BETTER_AUTH_SECRET, "short-secret")])).unwrap_err();
+        assert_eq!((e.code(), e.to_string().contains("short-secret")), (ErrorCode::WeakKey, false));
+        assert_eq!(e.to_string(), "BETTER_AUTH_SECRET holds a key shorter than 32 bytes");
+        let e = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SECRETS, S)])).unwrap_err();
+        assert!(e.to_string().starts_with("BETTER_AUTH_SECRETS cannot be parsed") && !e.to_string().contains(S));
+        let e = Settings::from_env(env(&[(BETTER_AUTH_SECRETS, "1:short")])).unwrap_err();
+        assert_eq!(e.to_string(), "BETTER_AUTH_SECRETS holds a key shorter than 32 bytes");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn blank_means_unset_and_the_ring_wins() {
+        let ring = alloc::format!("9:{S}");
+        let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, "x"), (BETTER_AUTH_SECRETS, &ring)])).unwrap();
+        assert_eq!(s.keys.current().version(), Some("9"));
+        let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SECRETS, "  ")])).unwrap();
+        assert_eq!(s.keys.current().version(), None);
+        let e = Settings::from_env(env(&[(BETTER_AUTH_SECRET, " \t")])).unwrap_err();
+        assert_eq!(e.to_string(), "BETTER_AUTH_SECRET is not set");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn options_are_trimmed_and_bounded() {
+        let o =
+            options_from_env(env(&[(JWT_LEEWAY_SECONDS, " 300 "), (JWT_ISSUER, " https://i "), (JWT_AUDIENCE, "")]))
+                .unwrap();
+        assert_eq!((o.leeway, o.issuer.as_deref(), o.audience), (300, Some("https://i"), None));
+        for bad in ["301", "-1", "ten", "1.5"] {
+            let e = options_from_env(env(&[(JWT_LEEWAY_SECONDS, bad)])).unwrap_err();
+            assert_eq!(e.to_string(), "JWT_LEEWAY_SECONDS must be a whole number of seconds from 0 to 300", "{bad}");
+        }
+    }
+}

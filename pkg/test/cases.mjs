@@ -1,0 +1,71 @@
+// The rule cases of crate-verify/tests/vectors/rules.json, built in JavaScript with node:crypto
+// (independently of the package), exactly as crate-verify/tests/common/rule_cases.rs builds
+// them. The format is in crate-verify/tests/vectors/README.md.
+import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+export const VECTORS = new URL('../../crate-verify/tests/vectors/', import.meta.url);
+export const load = (name) => JSON.parse(readFileSync(new URL(name, VECTORS), 'utf8'));
+
+const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
+
+/** `${text*n}` -> text repeated n times. */
+export const expand = (s) => s.replace(/\$\{(.+?)\*(\d+)\}/gs, (_, text, n) => text.repeat(Number(n)));
+
+function segmentBytes(c, defaults, name) {
+  const hex = c[`${name}_hex`];
+  if (hex !== undefined) return Buffer.from(hex, 'hex');
+  return Buffer.from(expand(c[name] ?? defaults[name] ?? ''), 'utf8');
+}
+
+/** The token a case describes. */
+export function buildToken(c, defaults) {
+  if (c.token !== undefined) return expand(c.token);
+  const secret = c.sign_with ?? defaults.secret;
+  const input = `${b64(segmentBytes(c, defaults, 'header'))}.${b64(segmentBytes(c, defaults, 'payload'))}`;
+  let tag = createHmac('sha256', secret).update(input).digest();
+  let tagB64;
+  const mode = c.tag;
+  if (mode === 'flip_bit') tag[0] ^= 1;
+  else if (mode === 'empty') tag = Buffer.alloc(0);
+  else if (mode === 'extend') tag = Buffer.concat([tag, Buffer.from([0])]);
+  else if (mode?.startsWith('truncate:')) tag = tag.subarray(0, Number(mode.slice(9)));
+  else if (mode?.startsWith('first_char:')) tagB64 = mode.slice(11) + b64(tag).slice(1);
+  else if (mode === 'trailing_bit') {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const s = b64(tag);
+    tagB64 = s.slice(0, 42) + alphabet[alphabet.indexOf(s[42]) ^ 1];
+  } else if (mode !== undefined) throw new Error(`unknown tag mode ${mode}`);
+  let token = `${input}.${tagB64 ?? b64(tag)}`;
+  for (const [op, a, b] of c.edit ?? []) {
+    const segments = token.split('.');
+    if (op === 'append') token += a;
+    else if (op === 'prepend') token = a + token;
+    else if (op === 'append_repeat') token += a.repeat(b);
+    else if (op === 'truncate') token = token.slice(0, a);
+    else if (op === 'drop_last_segment') token = token.slice(0, token.lastIndexOf('.'));
+    else if (op === 'replace_first') token = token.replace(a, b);
+    else if (op === 'segment_append') { segments[a] += b; token = segments.join('.'); }
+    else if (op === 'segment_prepend') { segments[a] = b + segments[a]; token = segments.join('.'); }
+    else if (op === 'set_segment') { segments[a] = b64(b); token = segments.join('.'); }
+    else throw new Error(`unknown edit ${op}`);
+  }
+  return token;
+}
+
+/** The package's keys and options for a case (the clock pinned to its `now`). */
+export function verifierArgs(c, defaults) {
+  const keys = c.keys?.secrets !== undefined ? { secrets: c.keys.secrets } : (c.keys?.secret ?? defaults.secret);
+  const o = c.options ?? {};
+  const options = { now: c.now ?? defaults.now };
+  if (o.leeway !== undefined) options.leeway = o.leeway;
+  if (o.issuer !== undefined) options.issuer = o.issuer;
+  if (o.audience !== undefined) options.audience = o.audience;
+  if (o.max_age !== undefined) options.maxAge = o.max_age;
+  if (o.max_token_len !== undefined) options.maxTokenLength = o.max_token_len;
+  if (o.require_exp !== undefined) options.requireExp = o.require_exp;
+  return [keys, options];
+}
+
+/** What a case expects: `ok:<sub>`, `<code>` or `<code>:<claim>`. */
+export const expected = (c) => (c.expect === 'ok' ? `ok:${expand(c.sub)}` : c.claim ? `${c.expect}:${c.claim}` : c.expect);
