@@ -1,7 +1,7 @@
 // The token inspector: decode, explain and (optionally) verify a token, in this page only.
 // It uses the npm package's browser build (./pkg/browser.js); it makes no network request
 // of its own. Token text is only ever put in the page with textContent, never as HTML.
-import { createVerifier, inspect, sign, TokenError, CLAIMS, ERRORS } from './pkg/browser.js';
+import { createVerifier, inspect, sign, TokenError, CLAIMS, ERRORS } from './pkg/full/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const TIME = new Set(['exp', 'nbf', 'iat']);
@@ -63,7 +63,11 @@ function warningsFor(i) {
     if (typeof p.exp === 'number' && typeof p.iat === 'number' && p.exp - p.iat > 86400) {
       out.push({ kind: 'warn', text: `Long lifetime: ${span(p.exp - p.iat)} (over 24 h) between "iat" and "exp".` });
     }
-    if (p.sub === undefined) out.push({ kind: 'warn', text: 'No "sub": TaskGate takes the user id from it.' });
+    if (i.sessionCache) {
+      out.push({ kind: 'note', text: 'A Better Auth session cookie cache (session.cookieCache.strategy "jwt"): the user is session.userId. TaskGate accepts it only where enabled (BETTER_AUTH_SESSION_CACHE=true); its live session key (session.token) is hidden here.' });
+    } else if (p.sub === undefined) {
+      out.push({ kind: 'warn', text: 'No "sub": TaskGate takes the user id from it.' });
+    }
   }
   const h = i.header && typeof i.header === 'object' ? i.header : null;
   if (h && h.alg !== 'HS256') out.push({ kind: 'warn', text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts only "HS256".` });
@@ -114,6 +118,8 @@ function render() {
     return;
   }
   current = inspect(token, options());
+  // A Better Auth session cookie cache is judged by its own rules (section 3.3).
+  if (current.sessionCache) current = inspect(token, { ...options(), sessionCache: true });
   $('header').textContent = pretty(current.header, current.headerText);
   $('payload').textContent = pretty(current.payload, current.payloadText);
   const first = current.problems[0];
@@ -142,7 +148,8 @@ function runVerify() {
   let result;
   try {
     if (!secret) throw new TokenError('invalid_config', undefined, 'enter a secret to verify');
-    const v = createVerifier(keysFrom('secret'), options());
+    // A session cookie cache is verified by its own rules (section 3.3), as where it is enabled.
+    const v = createVerifier(keysFrom('secret'), { ...options(), sessionCache: Boolean(current?.sessionCache) });
     try {
       result = { ok: true, user: v.verify(token).userId };
     } finally {

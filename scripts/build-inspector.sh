@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/build-pkg.sh >/dev/null
 rm -rf inspector/dist
-mkdir -p inspector/dist/pkg/wasm
+mkdir -p inspector/dist/pkg/wasm inspector/dist/pkg/full
 cp inspector/index.html inspector/app.js inspector/style.css inspector/dist/
-cp pkg/dist/browser.js pkg/dist/api.js pkg/dist/contract.js inspector/dist/pkg/
-cp pkg/dist/wasm/taskgate.js pkg/dist/wasm/taskgate_bg.wasm inspector/dist/pkg/wasm/
+# The full build: the inspector verifies Better Auth's session cookie cache too.
+cp pkg/dist/api.js pkg/dist/contract.js inspector/dist/pkg/
+cp pkg/dist/full/browser.js inspector/dist/pkg/full/
+cp pkg/dist/wasm/taskgate_full.js pkg/dist/wasm/taskgate_full_bg.wasm inspector/dist/pkg/wasm/

@@ -33,6 +33,8 @@ e2e() {
   step "End-to-end: the task API under a real wrangler dev with local D1"
   # node_modules/.bin first: Node 22 for wrangler; explicit file paths (no globbing by node).
   PATH="$PWD/node_modules/.bin:$PATH" node --test --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
+  step "End-to-end: a real Better Auth (its plugin token, its session cookie cache) with the Worker under wrangler dev"
+  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-concurrency=2 --test-reporter=dot tests/better-auth/*.test.mjs
   step "End-to-end: the token inspector page in headless Chromium (screenshots in tests/artifacts/)"
   PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot tests/inspector/inspector.test.mjs
 }

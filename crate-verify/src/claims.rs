@@ -14,6 +14,8 @@ use serde_json::value::RawValue;
 use crate::error::{Claim, Error, ErrorCode, Result};
 use crate::json;
 use crate::options::Options;
+#[cfg(feature = "session-cache")]
+use crate::session_cache;
 use crate::time::NumericDate;
 
 /// The longest accepted `sub`, in characters.
@@ -63,6 +65,7 @@ pub struct Claims {
     exp: Option<NumericDate>,
     nbf: Option<NumericDate>,
     iat: Option<NumericDate>,
+    session_cache: bool,
 }
 
 /// The registered members of a claims set, as raw JSON, before any rule is applied.
@@ -78,6 +81,8 @@ struct RawClaims<'a> {
     jti: Option<&'a RawValue>,
     email: Option<&'a RawValue>,
     user_email: Option<&'a RawValue>,
+    session: Option<&'a RawValue>,
+    user: Option<&'a RawValue>,
 }
 
 impl Claims {
@@ -105,6 +110,7 @@ impl Claims {
             const JTI: &str = Claim::Jti.as_str();
             const EMAIL: &str = Claim::Email.as_str();
             const USER_EMAIL: &str = Claim::UserEmail.as_str();
+            use crate::session_cache::{SESSION, USER};
             let slot = match name {
                 EXP => &mut raw.exp,
                 NBF => &mut raw.nbf,
@@ -116,6 +122,8 @@ impl Claims {
                 JTI => &mut raw.jti,
                 EMAIL => &mut raw.email,
                 USER_EMAIL => &mut raw.user_email,
+                SESSION => &mut raw.session,
+                USER => &mut raw.user,
                 _ => return,
             };
             *slot = Some(value);
@@ -124,11 +132,16 @@ impl Claims {
             return Err(Error::new(ErrorCode::MalformedToken));
         }
 
+        // A Better Auth session cookie cache: no `sub`, a `session` (section 3.3), when accepted.
+        let session_cache = raw.session.filter(|_| options.accept_session_cache && raw.sub.is_none());
+
         // Times: exact whole seconds plus a fraction flag, against the whole-second clock.
         let leeway = u64::from(options.leeway);
         let exp = numeric_date(raw.exp, Claim::Exp)?;
         match exp {
-            None if options.require_exp => return Err(Error::about(ErrorCode::MissingClaim, Claim::Exp)),
+            None if options.require_exp || session_cache.is_some() => {
+                return Err(Error::about(ErrorCode::MissingClaim, Claim::Exp));
+            }
             // Expired when now >= exp + leeway.
             Some(exp) if now.checked_sub(leeway).is_some_and(|t| exp.at_or_before(t)) => {
                 return Err(Error::about(ErrorCode::TokenExpired, Claim::Exp));
@@ -150,6 +163,11 @@ impl Claims {
             if now > iat.secs().saturating_add(max_age).saturating_add(leeway) {
                 return Err(Error::about(ErrorCode::TokenExpired, Claim::Iat));
             }
+        }
+
+        #[cfg(feature = "session-cache")]
+        if let Some(session) = session_cache {
+            return Self::session_cache(&json, header_len, kid, session, raw.user, leeway, now, (exp, nbf, iat));
         }
 
         // The subject is the user id.
@@ -193,10 +211,57 @@ impl Claims {
         let aud = raw.aud.map(|a| Text::of(base, Cow::Borrowed(a.get())));
         let jti = jti.map(|s| Text::of(base, s));
         let email = email.or(user_email).map(|s| Text::of(base, s));
-        Ok(Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat })
+        Ok(Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_cache: false })
     }
 
-    /// `sub`: the user id.
+    #[cfg(feature = "session-cache")]
+    #[allow(clippy::too_many_arguments)]
+    /// The rest of the rules for a session cookie cache, after the times: the user from
+    /// `session.userId` (= `user.id`), the session's own expiry, then the claims set handed out
+    /// with `session.token` redacted. `iss`/`aud` are not checked: the cookie never has them
+    /// (it is the app's own, signed with its secret).
+    fn session_cache(
+        json: &str,
+        header_len: usize,
+        kid: Option<Text>,
+        session: &RawValue,
+        user: Option<&RawValue>,
+        leeway: u64,
+        now: u64,
+        (exp, nbf, iat): (Option<NumericDate>, Option<NumericDate>, Option<NumericDate>),
+    ) -> Result<Self> {
+        let session = session_cache::read(session, user)?;
+        if now.checked_sub(leeway).is_some_and(|t| session.expires_at.at_or_before(t)) {
+            return Err(Error::about(ErrorCode::TokenExpired, Claim::Session));
+        }
+        let (header, payload) = json.split_at_checked(header_len).unwrap_or_default();
+        let mut out = String::with_capacity(json.len());
+        out.push_str(header);
+        out.push_str(&session_cache::redact(payload).0);
+        let owned = |s: Cow<'_, str>| Text::Owned(s.into_owned().into_boxed_str());
+        Ok(Self {
+            json: out,
+            header_len,
+            kid,
+            sub: owned(session.user_id),
+            iss: None,
+            aud: None,
+            jti: None,
+            email: session.email.map(owned),
+            exp,
+            nbf,
+            iat,
+            session_cache: true,
+        })
+    }
+
+    /// Whether the token was a Better Auth session cookie cache (then [`Claims::payload_json`]
+    /// has `session.token` redacted).
+    pub fn is_session_cache(&self) -> bool {
+        self.session_cache
+    }
+
+    /// `sub`: the user id (for a session cookie cache, `session.userId`).
     pub fn sub(&self) -> &str {
         self.sub.get(&self.json)
     }

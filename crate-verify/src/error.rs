@@ -120,16 +120,19 @@ impl ErrorCode {
             Self::InvalidSignature => "The token was not signed with this secret, or was changed after signing. \
                 Check BETTER_AUTH_SECRET, or the \"kid\" against the ring's versions."
                 .into(),
-            Self::TokenExpired => {
-                "The token has expired: sign in again for a fresh one (or allow a leeway for clock skew).".into()
-            }
+            Self::TokenExpired => "The token (or, for a session cookie cache, its session) has expired: sign in again \
+                for a fresh one (or allow a leeway for clock skew)."
+                .into(),
             Self::TokenNotYetValid => {
                 "\"nbf\" or \"iat\" lies in the future: check the issuer's clock, or allow a leeway.".into()
             }
-            Self::MissingClaim => "Add the claim: \"exp\" and \"sub\" are required.".into(),
+            Self::MissingClaim => "Add the claim: \"exp\" and \"sub\" are required (a Better Auth session cookie \
+                cache has no \"sub\": accept it with BETTER_AUTH_SESSION_CACHE=true)."
+                .into(),
             Self::InvalidClaim => format!(
                 "Fix the claim: times are numbers of seconds (0 to {MAX_NUMERIC_DATE}), \"sub\" a non-empty string \
-                 of at most {MAX_SUB_CHARS} characters, \"user_id\" equal to \"sub\", \"jti\"/\"email\" strings."
+                 of at most {MAX_SUB_CHARS} characters, \"user_id\" equal to \"sub\", \"jti\"/\"email\" strings; \
+                 in a session cookie cache, \"session.userId\" equal to \"user.id\"."
             ),
             Self::InvalidIssuer => "\"iss\" must equal the configured issuer (JWT_ISSUER).".into(),
             Self::InvalidAudience => "\"aud\" must be (or contain) the configured audience (JWT_AUDIENCE).".into(),
@@ -167,6 +170,9 @@ names! {
         Email = "email",
         /// The user's email under another name (a string).
         UserEmail = "user_email",
+        /// Better Auth's session cookie cache: `session.userId` (the user id, equal to `user.id`)
+        /// and `session.expiresAt`, when session-cache tokens are accepted.
+        Session = "session",
     }
 }
 

@@ -10,6 +10,7 @@ use crate::b64::{self, B64};
 use crate::claims::Claims;
 use crate::error::{Error, ErrorCode};
 use crate::options::Options;
+use crate::session_cache;
 use crate::verify::check_header;
 
 /// A token taken apart without a key. Never fails: every problem is listed instead.
@@ -17,8 +18,12 @@ use crate::verify::check_header;
 pub struct Inspection {
     /// The decoded header text, when the segment is canonical base64url of UTF-8.
     pub header: Option<String>,
-    /// The decoded payload text, likewise.
+    /// The decoded payload text, likewise, with a Better Auth session's live key
+    /// (`session.token`) redacted.
     pub payload: Option<String>,
+    /// Whether the payload has the shape of a Better Auth session cookie cache (a `session`,
+    /// no `sub`): verify it with [`Options::accept_session_cache`](crate::Options).
+    pub session_cache: bool,
     /// The number of `.`-separated segments (3 for a compact JWS).
     pub segments: usize,
     /// What verification would object to, at most one problem per step (size, shape,
@@ -52,7 +57,11 @@ pub fn inspect(token: &str, options: &Options, now: u64) -> Inspection {
         segment.and_then(|s| B64.decode(s).ok()).and_then(|bytes| String::from_utf8(bytes).ok())
     };
     out.header = decode(parts.next());
-    out.payload = decode(parts.next());
+    out.payload = decode(parts.next()).map(|p| {
+        let (redacted, shape) = session_cache::redact(&p);
+        out.session_cache = shape;
+        redacted.into_owned()
+    });
     let tag = parts.next().map(b64::decode_tag);
     if out.header.is_none() || out.payload.is_none() || matches!(tag, Some(None)) {
         problem(malformed, &mut out);

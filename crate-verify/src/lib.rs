@@ -42,6 +42,7 @@ mod inspect;
 mod json;
 mod keys;
 mod options;
+pub mod session_cache;
 pub mod settings;
 mod sign;
 mod time;

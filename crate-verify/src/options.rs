@@ -23,8 +23,11 @@ pub struct Options {
     pub max_age: Option<u64>,
     /// The longest token accepted, in bytes.
     pub max_token_len: usize,
-    /// Whether `exp` must be present (default `true`).
+    /// Whether `exp` must be present (default `true`; always, for a session cookie cache).
     pub require_exp: bool,
+    /// Whether Better Auth's session cookie cache (`session.cookieCache.strategy: "jwt"`: no
+    /// `sub`, the user in `session.userId`) is accepted (default `false`).
+    pub accept_session_cache: bool,
 }
 
 impl Default for Options {
@@ -36,14 +39,17 @@ impl Default for Options {
             max_age: None,
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
             require_exp: true,
+            accept_session_cache: false,
         }
     }
 }
 
 impl Options {
-    /// Checks the options: leeway at most 300 s, a maximum length of at least 1 byte.
+    /// Checks the options: leeway at most 300 s, a maximum length of at least 1 byte, and
+    /// the session cookie cache only when built with it (feature `session-cache`).
     pub fn validate(&self) -> Result<()> {
-        if self.leeway > MAX_LEEWAY || self.max_token_len == 0 {
+        let unsupported = self.accept_session_cache && !cfg!(feature = "session-cache");
+        if self.leeway > MAX_LEEWAY || self.max_token_len == 0 || unsupported {
             return Err(Error::new(ErrorCode::InvalidConfig));
         }
         Ok(())

@@ -6,9 +6,11 @@
 //! byte for byte as given (as Better Auth uses them); every other value is trimmed.
 
 use alloc::string::String;
+use alloc::vec::Vec;
 use core::fmt;
 
 use crate::error::ErrorCode;
+use crate::http::{CookiePolicy, DEFAULT_COOKIE_PREFIX};
 use crate::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
 use crate::options::{MAX_LEEWAY, Options};
 use crate::verify::Verifier;
@@ -23,6 +25,12 @@ pub const JWT_LEEWAY_SECONDS: &str = "JWT_LEEWAY_SECONDS";
 pub const JWT_ISSUER: &str = "JWT_ISSUER";
 /// When set, `aud` must be or contain it.
 pub const JWT_AUDIENCE: &str = "JWT_AUDIENCE";
+/// `true`: accept Better Auth's session cookie cache, read from its cookie (default `false`).
+pub const BETTER_AUTH_SESSION_CACHE: &str = "BETTER_AUTH_SESSION_CACHE";
+/// Better Auth's `advanced.cookiePrefix` (default `better-auth`).
+pub const BETTER_AUTH_COOKIE_PREFIX: &str = "BETTER_AUTH_COOKIE_PREFIX";
+/// Comma-separated origins allowed by CORS, and to send changes a cookie authenticates.
+pub const CORS_ORIGINS: &str = "CORS_ORIGINS";
 
 /// Every variable read here, with what it means (for docs and `--help` texts).
 pub const VARIABLES: &[(&str, &str)] = &[
@@ -31,6 +39,15 @@ pub const VARIABLES: &[(&str, &str)] = &[
     (JWT_LEEWAY_SECONDS, "clock skew tolerated, 0-300 s (default 0)"),
     (JWT_ISSUER, "when set, `iss` must equal it"),
     (JWT_AUDIENCE, "when set, `aud` must be or contain it"),
+    (
+        BETTER_AUTH_SESSION_CACHE,
+        "`true`: accept Better Auth's session cookie cache (`session_data` cookie) when no Authorization header is sent (default `false`)",
+    ),
+    (BETTER_AUTH_COOKIE_PREFIX, "Better Auth's `advanced.cookiePrefix` (default `better-auth`)"),
+    (
+        CORS_ORIGINS,
+        "comma-separated origins allowed by CORS and to send changes a cookie authenticates (`*`: any origin, without credentials)",
+    ),
 ];
 
 /// Why settings cannot be used: the variable at fault and what is wrong, never its value.
@@ -46,6 +63,7 @@ enum Problem {
     WeakKey,
     BadRing,
     BadLeeway,
+    BadFlag,
 }
 
 impl SettingsError {
@@ -74,6 +92,7 @@ impl fmt::Display for SettingsError {
                 write!(f, "{v} cannot be parsed (expected version:value,... with at most {MAX_KEYS} keys)")
             }
             Problem::BadLeeway => write!(f, "{v} must be a whole number of seconds from 0 to {MAX_LEEWAY}"),
+            Problem::BadFlag => write!(f, "{v} must be true or false"),
         }
     }
 }
@@ -91,8 +110,10 @@ pub fn present(value: Option<String>) -> Option<String> {
 pub struct Settings {
     /// From `BETTER_AUTH_SECRETS`, else `BETTER_AUTH_SECRET`.
     pub keys: KeyRing,
-    /// From `JWT_LEEWAY_SECONDS`, `JWT_ISSUER`, `JWT_AUDIENCE`.
+    /// From `JWT_LEEWAY_SECONDS`, `JWT_ISSUER`, `JWT_AUDIENCE`, `BETTER_AUTH_SESSION_CACHE`.
     pub options: Options,
+    /// From `BETTER_AUTH_SESSION_CACHE`, `BETTER_AUTH_COOKIE_PREFIX`, `CORS_ORIGINS`.
+    pub cookies: CookiePolicy,
 }
 
 impl Settings {
@@ -101,7 +122,8 @@ impl Settings {
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         let keys = keys_from_env(&var)?;
         let options = options_from_env(&var)?;
-        Ok(Self { keys, options })
+        let cookies = cookies_from_env(&var)?;
+        Ok(Self { keys, options, cookies })
     }
 
     /// The verifier these settings describe.
@@ -135,7 +157,42 @@ pub fn options_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Options,
             .filter(|l| *l <= MAX_LEEWAY)
             .ok_or(SettingsError { variable: JWT_LEEWAY_SECONDS, problem: Problem::BadLeeway })?,
     };
-    Ok(Options { leeway, issuer: trimmed(JWT_ISSUER), audience: trimmed(JWT_AUDIENCE), ..Options::default() })
+    Ok(Options {
+        leeway,
+        issuer: trimmed(JWT_ISSUER),
+        audience: trimmed(JWT_AUDIENCE),
+        accept_session_cache: session_cache(&var)?,
+        ..Options::default()
+    })
+}
+
+/// `BETTER_AUTH_SESSION_CACHE`: `true` or `false` (any case), default `false`.
+fn session_cache(var: impl Fn(&str) -> Option<String>) -> Result<bool, SettingsError> {
+    match present(var(BETTER_AUTH_SESSION_CACHE)).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(SettingsError { variable: BETTER_AUTH_SESSION_CACHE, problem: Problem::BadFlag }),
+    }
+}
+
+/// Which cookies authenticate, and the origins that may send cookie-authenticated changes.
+pub fn cookies_from_env(var: impl Fn(&str) -> Option<String>) -> Result<CookiePolicy, SettingsError> {
+    let prefix =
+        present(var(BETTER_AUTH_COOKIE_PREFIX)).map_or_else(|| DEFAULT_COOKIE_PREFIX.into(), |p| p.trim().into());
+    Ok(CookiePolicy {
+        session_cache_prefix: session_cache(&var)?.then_some(prefix),
+        token_cookie: None,
+        allowed_origins: origins(present(var(CORS_ORIGINS)).as_deref()),
+    })
+}
+
+/// The origins of a `CORS_ORIGINS` value: trimmed, without a trailing `/`, empty ones dropped.
+pub fn origins(value: Option<&str>) -> Vec<String> {
+    value
+        .map(|v| {
+            v.split(',').map(|o| o.trim().trim_end_matches('/').into()).filter(|o: &String| !o.is_empty()).collect()
+        })
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -173,6 +230,23 @@ mod tests {
         assert_eq!(s.keys.current().version(), None);
         let e = Settings::from_env(env(&[(BETTER_AUTH_SECRET, " \t")])).unwrap_err();
         assert_eq!(e.to_string(), "BETTER_AUTH_SECRET is not set");
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_session_cache_and_its_cookie() {
+        let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S)])).unwrap();
+        assert!(!s.options.accept_session_cache && s.cookies.session_cache_prefix.is_none());
+        let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SESSION_CACHE, " TRUE ")])).unwrap();
+        assert!(s.options.accept_session_cache);
+        assert_eq!(s.cookies.session_cache_prefix.as_deref(), Some("better-auth"));
+        let vars = [(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SESSION_CACHE, "true"), (BETTER_AUTH_COOKIE_PREFIX, "tg")];
+        assert_eq!(Settings::from_env(env(&vars)).unwrap().cookies.session_cache_prefix.as_deref(), Some("tg"));
+        let e = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SESSION_CACHE, "yes")])).unwrap_err();
+        assert_eq!(e.to_string(), "BETTER_AUTH_SESSION_CACHE must be true or false");
+        let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (CORS_ORIGINS, " http://a:3000/ , ,https://b")]))
+            .unwrap();
+        assert_eq!(s.cookies.allowed_origins, ["http://a:3000", "https://b"]);
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

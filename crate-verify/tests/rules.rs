@@ -90,6 +90,27 @@ cases! {
         assert_eq!(v.verify(&old, NOW).unwrap().kid(), Some("1"));
     }
 
+    // ---------- Better Auth's session cookie cache ----------
+    fn a_session_cookie_cache_never_hands_out_the_session_token() {
+        let payload = r#"{"session":{"expiresAt":"2023-11-15T00:00:00.000Z","token":"LIVE-key.sig","userId":"u_1","id":"s_1"},"user":{"id":"u_1","email":"a@example.com"},"iat":1699999700,"exp":1700000300}"#;
+        let t = token(r#"{"alg":"HS256"}"#, payload);
+        let c = opts(|o| o.accept_session_cache = true).verify(&t, NOW).unwrap();
+        assert!(c.is_session_cache());
+        assert_eq!((c.sub(), c.email()), ("u_1", Some("a@example.com")));
+        assert!(!c.payload_json().contains("LIVE-key"), "{}", c.payload_json());
+        let payload: serde_json::Value = serde_json::from_str(c.payload_json()).unwrap();
+        assert_eq!(payload["session"]["token"], taskgate_verify::session_cache::REDACTED);
+        assert_eq!(payload["session"]["id"], "s_1");
+        // Inspection redacts it too, and names the shape, whatever the options.
+        let i = taskgate_verify::inspect(&t, &Options::default(), NOW);
+        assert!(i.session_cache && !i.payload.as_deref().unwrap().contains("LIVE-key"));
+        assert!(!taskgate_verify::inspect(&claims(VALID), &Options::default(), NOW).session_cache);
+        // And an error about it says nothing of it.
+        let expired = token(r#"{"alg":"HS256"}"#, &payload.to_string().replace("2023-11-15", "2023-11-01"));
+        let e = opts(|o| o.accept_session_cache = true).verify(&expired, NOW).unwrap_err();
+        assert_eq!((e.code(), e.claim()), (ErrorCode::TokenExpired, Some(Claim::Session)));
+    }
+
     // ---------- keys and options ----------
     fn key_under_32_bytes_is_weak() {
         assert_eq!(Key::new(&[7; 31]).unwrap_err().code(), ErrorCode::WeakKey);

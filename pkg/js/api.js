@@ -1,12 +1,8 @@
-// The package's API over the wasm-bindgen glue. Platform entries (node.js, workerd.js,
-// edge.js, browser.js) initialize the Wasm, then re-export this module. Codes, sentences,
-// claim names and limits come from contract.js, generated from the Rust crate at build time.
-import {
-  Verifier as WasmVerifier,
-  inspect as wasmInspect,
-  sign as wasmSign,
-  refusal as wasmRefusal,
-} from './wasm/taskgate.js';
+// The package's API over the wasm-bindgen glue of one of its two Wasm builds: `bind(glue)`
+// returns the functions; the platform entries (node.js, workerd.js, edge.js, browser.js, and
+// the same under full/) initialize their Wasm, bind it, and re-export. The core build verifies,
+// inspects and signs; the full build adds `authorize` (the crate's HTTP rules). Codes,
+// sentences, claim names and limits come from contract.js, generated from the Rust crate.
 import { ERROR_CODES, ERRORS, REFUSAL_CODES, CLAIMS, LIMITS, SETTINGS } from './contract.js';
 
 export { ERROR_CODES, ERRORS, CLAIMS, LIMITS };
@@ -14,7 +10,7 @@ export { ERROR_CODES, ERRORS, CLAIMS, LIMITS };
 /** A failed verification (or a key that cannot be used): a stable `code`, maybe a `claim`. */
 export class TokenError extends Error {
   constructor(code, claim, message) {
-    super(message ?? code);
+    super(message ?? ERRORS[code]?.description ?? code);
     this.name = 'TokenError';
     this.code = code;
     if (claim) this.claim = claim;
@@ -23,40 +19,25 @@ export class TokenError extends Error {
 
 /** An error number from the Wasm: the code (1-based, ERROR_CODES then REFUSAL_CODES) in the
  * low byte, the claim (1-based index in CLAIMS) in the next. */
-function decodeError(n) {
+function tokenError(n, why) {
+  if (typeof n !== 'number') throw n;
   const code = ERROR_CODES[(n & 0xff) - 1] ?? REFUSAL_CODES[(n & 0xff) - 1 - ERROR_CODES.length] ?? 'invalid_config';
   const claim = CLAIMS[(n >> 8) - 1];
   const sentence = ERRORS[code]?.description ?? code;
-  return { code, claim, message: claim ? `${sentence} (claim "${claim}")` : sentence };
+  return new TokenError(code, claim, claim ? `${sentence} (claim "${claim}")` : why ? `${sentence}: ${why}` : sentence);
 }
 
-function tokenError(n) {
-  if (typeof n !== 'number') throw n;
-  const { code, claim, message } = decodeError(n);
-  return new TokenError(code, claim, message);
-}
-
-/**
- * The HTTP answer for a TokenError, exactly as the TaskGate Worker gives it: `{ status,
- * challenge, body }` (`weak_key` and `invalid_config` are 500 `server_misconfigured`).
- */
-export function refusalOf(error) {
+/** The number of a TokenError, for the Wasm. */
+function errorNumber(error) {
   const code = ERROR_CODES.indexOf(error.code) + 1 || ERROR_CODES.length + REFUSAL_CODES.indexOf(error.code) + 1;
-  const text = wasmRefusal(code | ((CLAIMS.indexOf(error.claim) + 1) << 8));
-  const newline = text.indexOf('\n');
-  const challenge = text.slice(4, newline);
-  return { status: Number(text.slice(0, 3)), challenge: challenge || undefined, body: text.slice(newline + 1) };
-}
-
-function missingToken() {
-  return new TokenError('missing_token', undefined, ERRORS.missing_token.description);
+  return code | ((CLAIMS.indexOf(error.claim) + 1) << 8);
 }
 
 /**
  * Keys: a secret string (always one secret: its UTF-8 bytes, whatever it contains), a
  * Uint8Array, or an object: `{ secret }`, `{ secrets }` (a `BETTER_AUTH_SECRETS` ring,
- * `2:new,1:old`), or an environment (`{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`; the ring
- * wins when both are set).
+ * `2:new,1:old`), or an environment (`{ BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS }`, read by the
+ * crate's settings rules: the ring wins, blank is unset).
  */
 function resolveKeys(keys) {
   const text = (s) => new TextEncoder().encode(s);
@@ -66,8 +47,6 @@ function resolveKeys(keys) {
     if (typeof keys.secrets === 'string') return { ring: keys.secrets };
     if (keys.secret instanceof Uint8Array) return { secret: keys.secret };
     if (typeof keys.secret === 'string') return { secret: text(keys.secret) };
-    // An environment: its two variables are read by the crate's settings rules (ring first,
-    // blank is unset); their names come from the crate too.
     const value = (name) => (typeof keys[name] === 'string' ? keys[name] : undefined);
     return { env: [value(SETTINGS.secret), value(SETTINGS.secrets)] };
   }
@@ -101,6 +80,8 @@ function optionalString(value, name) {
   return value;
 }
 
+const str = (v) => (typeof v === 'string' ? v : undefined);
+
 /** The result of a successful verification. `claims` and `header` are parsed on first use. */
 class Verified {
   #decoded;
@@ -123,63 +104,6 @@ class Verified {
   }
 }
 
-/**
- * A verifier for `keys` with `options` (`leeway`, `issuer`, `audience`, `maxAge`,
- * `maxTokenLength`, `requireExp`, `now`). Key schedules are computed once, here.
- */
-export function createVerifier(keys, options = {}) {
-  const { secret, ring, env } = resolveKeys(keys);
-  const leeway = integer(options.leeway, 'leeway', 0, LIMITS.max_leeway_seconds, 0);
-  const maxTokenLength = integer(options.maxTokenLength, 'maxTokenLength', 1, 2 ** 31 - 1, LIMITS.max_token_bytes);
-  const maxAge = options.maxAge === undefined ? undefined : integer(options.maxAge, 'maxAge', 0, Number.MAX_SAFE_INTEGER);
-  const requireExp = options.requireExp ?? true;
-  const clock = clockOf(options.now);
-  let wasm;
-  try {
-    wasm = new WasmVerifier(secret, ring, Boolean(env), env?.[0], env?.[1], leeway, optionalString(options.issuer, 'issuer'), optionalString(options.audience, 'audience'), maxAge, maxTokenLength, Boolean(requireExp));
-  } catch (n) {
-    throw tokenError(n);
-  }
-  const verified = (n) => {
-    if (n !== 0) throw tokenError(n);
-    return new Verified(wasm.sub(), wasm.decoded(), wasm.headerLength());
-  };
-  return {
-    /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError. */
-    verify(token) {
-      if (typeof token !== 'string') throw missingToken();
-      return verified(wasm.authorize(undefined, token, undefined, clock()));
-    },
-    /**
-     * Steps 1 and 2 of a request, by the crate's HTTP rules: the bearer token of `authorization`
-     * (else `cookieToken`), verified, whose user is `pathUser` when given. Returns
-     * `{ ok: true, verified }` or `{ ok: false, error, status, challenge, body }`: the refusal
-     * exactly as the TaskGate Worker answers it.
-     */
-    authorize({ authorization, cookieToken, pathUser } = {}) {
-      const str = (v) => (typeof v === 'string' ? v : undefined);
-      const n = wasm.authorize(str(authorization), str(cookieToken), str(pathUser), clock());
-      if (n === 0) return { ok: true, verified: verified(0) };
-      const error = tokenError(n);
-      return { ok: false, error, ...refusalOf(error) };
-    },
-    /** Releases the Wasm memory now (it is also released when garbage-collected). */
-    free() {
-      wasm.free();
-    },
-  };
-}
-
-/** One-shot verification; prefer `createVerifier` to reuse the key schedule. */
-export function verify(token, keys, options = {}) {
-  const v = createVerifier(keys, options);
-  try {
-    return v.verify(token);
-  } finally {
-    v.free();
-  }
-}
-
 const TIME_CLAIMS = ['exp', 'nbf', 'iat'];
 
 function parseJson(text) {
@@ -191,69 +115,162 @@ function parseJson(text) {
   }
 }
 
-/**
- * Decodes a token without a key. Never throws: `{ header, payload, headerText, payloadText,
- * segments, times, problems, signatureChecked: false }`; `problems` lists what verification
- * would refuse, short of the signature, as `{ code, claim, message }`.
- */
-export function inspect(token, options = {}) {
-  const text = typeof token === 'string' ? token : '';
-  const parts = text.split('.');
-  const result = {
-    header: null,
-    payload: null,
-    headerText: null,
-    payloadText: null,
-    segments: { header: parts[0] ?? '', payload: parts[1] ?? '', signature: parts.slice(2).join('.') },
-    segmentCount: text ? parts.length : 0,
-    times: { exp: null, nbf: null, iat: null },
-    problems: [],
-    signatureChecked: false,
-  };
-  try {
-    let now;
-    try {
-      now = clockOf(options.now)();
-    } catch {
-      now = Math.floor(Date.now() / 1000);
-    }
-    const leeway = Number.isInteger(options.leeway) && options.leeway >= 0 ? Math.min(options.leeway, LIMITS.max_leeway_seconds) : 0;
-    const raw = wasmInspect(text, now, leeway, typeof options.issuer === 'string' ? options.issuer : undefined, typeof options.audience === 'string' ? options.audience : undefined);
-    result.headerText = raw[0];
-    result.payloadText = raw[1];
-    result.header = parseJson(raw[0]);
-    result.payload = parseJson(raw[1]);
-    result.problems = raw.slice(3).map(decodeError);
-    if (result.payload && typeof result.payload === 'object') {
-      for (const c of TIME_CLAIMS) {
-        const v = result.payload[c];
-        if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= LIMITS.max_numeric_date) result.times[c] = new Date(v * 1000);
-      }
-    }
-  } catch (e) {
-    result.problems = [{ code: 'malformed_token', claim: undefined, message: `the token could not be inspected (${e?.message ?? e})` }];
-  }
-  return result;
-}
+/** The package's functions over one Wasm build's glue (`./wasm/taskgate.js` or `taskgate_full.js`). */
+export function bind(wasm) {
+  const full = typeof wasm.refusal === 'function';
 
-/**
- * Issues an HS256 token with the ring's current key (`kid` = its version). Server-side only:
- * whoever holds the secret can mint any user's token. `iat` defaults to now and `exp` to
- * now + `expiresIn` seconds (default 86400), unless `claims` sets them.
- */
-export function sign(claims, keys, options = {}) {
-  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
-    throw new TypeError('claims must be an object');
+  /**
+   * The HTTP answer for a TokenError, exactly as the TaskGate Worker gives it: `{ status,
+   * challenge, body }` (`weak_key` and `invalid_config` are 500 `server_misconfigured`). Full build.
+   */
+  function refusalOf(error) {
+    const text = wasm.refusal(errorNumber(error));
+    const newline = text.indexOf('\n');
+    const challenge = text.slice(4, newline);
+    return { status: Number(text.slice(0, 3)), challenge: challenge || undefined, body: text.slice(newline + 1) };
   }
-  const now = clockOf(options.now)();
-  const expiresIn = integer(options.expiresIn, 'expiresIn', 1, LIMITS.max_numeric_date, LIMITS.default_lifetime_seconds);
-  const payload = { ...claims };
-  payload.iat ??= now;
-  payload.exp ??= now + expiresIn;
-  const { secret, ring, env } = resolveKeys(keys);
-  try {
-    return wasmSign(JSON.stringify(payload), secret, ring, Boolean(env), env?.[0], env?.[1]);
-  } catch (n) {
-    throw tokenError(n);
+
+  /**
+   * A verifier for `keys` with `options` (`leeway`, `issuer`, `audience`, `maxAge`,
+   * `maxTokenLength`, `requireExp`, `sessionCache`, `now`; with the full build also
+   * `cookiePrefix`, `tokenCookie`, `allowedOrigins`). Key schedules are computed once, here.
+   */
+  function createVerifier(keys, options = {}) {
+    const { secret, ring, env } = resolveKeys(keys);
+    const leeway = integer(options.leeway, 'leeway', 0, LIMITS.max_leeway_seconds, 0);
+    const maxTokenLength = integer(options.maxTokenLength, 'maxTokenLength', 1, 2 ** 31 - 1, LIMITS.max_token_bytes);
+    const maxAge = options.maxAge === undefined ? undefined : integer(options.maxAge, 'maxAge', 0, Number.MAX_SAFE_INTEGER);
+    const requireExp = options.requireExp ?? true;
+    const origins = options.allowedOrigins;
+    const allowedOrigins = Array.isArray(origins) ? origins.join(',') : optionalString(origins, 'allowedOrigins');
+    const clock = clockOf(options.now);
+    let v;
+    try {
+      v = new wasm.Verifier(secret, ring, Boolean(env), env?.[0], env?.[1], leeway,
+        optionalString(options.issuer, 'issuer'), optionalString(options.audience, 'audience'), maxAge, maxTokenLength,
+        Boolean(requireExp), Boolean(options.sessionCache));
+    } catch (n) {
+      throw tokenError(n, options.sessionCache && !full ? 'the session cookie cache needs taskgate-verify/full' : undefined);
+    }
+    if (full) v.setCookiePolicy(optionalString(options.cookiePrefix, 'cookiePrefix'), optionalString(options.tokenCookie, 'tokenCookie'), allowedOrigins);
+    const verified = (n) => {
+      if (n !== 0) throw tokenError(n);
+      return new Verified(v.sub(), v.decoded(), v.headerLength());
+    };
+    const verifier = {
+      /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError. */
+      verify(token) {
+        if (typeof token !== 'string') throw new TokenError('missing_token');
+        return verified(v.verify(token, clock()));
+      },
+      /** Releases the Wasm memory now (it is also released when garbage-collected). */
+      free() {
+        v.free();
+      },
+    };
+    if (full) {
+      /**
+       * Steps 1 and 2 of a request, by the crate's HTTP rules (as the TaskGate Worker applies
+       * them): the bearer token of `authorization`, else a token from the `cookie` header (the
+       * `tokenCookie`, or Better Auth's session cookie cache with `sessionCache`), the Origin
+       * rule for a change a cookie authenticates, and the user `pathUser` when given.
+       * `{ ok: true, verified }` or `{ ok: false, error, status, challenge, body }`.
+       */
+      verifier.authorize = ({ authorization, cookie, method, origin, ownOrigin, pathUser } = {}) => {
+        const n = v.authorize(str(authorization), str(cookie), str(method), str(origin), str(ownOrigin), str(pathUser), clock());
+        if (n === 0) return { ok: true, verified: verified(0) };
+        const error = tokenError(n);
+        return { ok: false, error, ...refusalOf(error) };
+      };
+    }
+    return verifier;
   }
+
+  /** One-shot verification; prefer `createVerifier` to reuse the key schedule. */
+  function verify(token, keys, options = {}) {
+    const v = createVerifier(keys, options);
+    try {
+      return v.verify(token);
+    } finally {
+      v.free();
+    }
+  }
+
+  /**
+   * Decodes a token without a key. Never throws: `{ header, payload, headerText, payloadText,
+   * segments, segmentCount, times, problems, sessionCache, signatureChecked: false }`;
+   * `problems` lists what verification would refuse, short of the signature, as `{ code, claim,
+   * message }`; `sessionCache` says the payload has the shape of Better Auth's session cookie
+   * cache (whose live `session.token` is always redacted).
+   */
+  function inspect(token, options = {}) {
+    const text = typeof token === 'string' ? token : '';
+    const parts = text.split('.');
+    const result = {
+      header: null,
+      payload: null,
+      headerText: null,
+      payloadText: null,
+      segments: { header: parts[0] ?? '', payload: parts[1] ?? '', signature: parts.slice(2).join('.') },
+      segmentCount: text ? parts.length : 0,
+      times: { exp: null, nbf: null, iat: null },
+      problems: [],
+      sessionCache: false,
+      signatureChecked: false,
+    };
+    try {
+      let now;
+      try {
+        now = clockOf(options.now)();
+      } catch {
+        now = Math.floor(Date.now() / 1000);
+      }
+      const leeway = Number.isInteger(options.leeway) && options.leeway >= 0 ? Math.min(options.leeway, LIMITS.max_leeway_seconds) : 0;
+      const raw = wasm.inspect(text, now, leeway, str(options.issuer), str(options.audience), Boolean(options.sessionCache));
+      result.headerText = raw[0];
+      result.payloadText = raw[1];
+      result.header = parseJson(raw[0]);
+      result.payload = parseJson(raw[1]);
+      result.sessionCache = raw[3];
+      result.problems = raw.slice(4).map((n) => {
+        const { code, claim, message } = tokenError(n);
+        return { code, claim, message };
+      });
+      if (result.payload && typeof result.payload === 'object') {
+        for (const c of TIME_CLAIMS) {
+          const t = result.payload[c];
+          if (typeof t === 'number' && Number.isFinite(t) && t >= 0 && t <= LIMITS.max_numeric_date) result.times[c] = new Date(t * 1000);
+        }
+      }
+    } catch (e) {
+      result.problems = [{ code: 'malformed_token', claim: undefined, message: `the token could not be inspected (${e?.message ?? e})` }];
+    }
+    return result;
+  }
+
+  /**
+   * Issues an HS256 token with the ring's current key (`kid` = its version). Server-side only:
+   * whoever holds the secret can mint any user's token. `iat` defaults to now and `exp` to
+   * now + `expiresIn` seconds (default 86400), unless `claims` sets them.
+   */
+  function sign(claims, keys, options = {}) {
+    if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
+      throw new TypeError('claims must be an object');
+    }
+    const now = clockOf(options.now)();
+    const expiresIn = integer(options.expiresIn, 'expiresIn', 1, LIMITS.max_numeric_date, LIMITS.default_lifetime_seconds);
+    const payload = { ...claims };
+    payload.iat ??= now;
+    payload.exp ??= now + expiresIn;
+    const { secret, ring, env } = resolveKeys(keys);
+    try {
+      return wasm.sign(JSON.stringify(payload), secret, ring, Boolean(env), env?.[0], env?.[1]);
+    } catch (n) {
+      throw tokenError(n);
+    }
+  }
+
+  const api = { createVerifier, verify, inspect, sign };
+  if (full) api.refusalOf = refusalOf;
+  return api;
 }

@@ -1,6 +1,7 @@
 // Next.js Edge runtime (middleware.ts): Wasm must be imported as a module (`?module`).
 import wasmModule from './wasm/taskgate_bg.wasm?module';
-import { initSync } from './wasm/taskgate.js';
+import * as glue from './wasm/taskgate.js';
+import { bind } from './api.js';
 
 // `next start` runs Edge code in a separate V8 realm: the imported module is a real
 // WebAssembly.Module of the outer realm, so the glue's `instanceof WebAssembly.Module` test
@@ -9,6 +10,7 @@ import { initSync } from './wasm/taskgate.js';
 if (!(wasmModule instanceof WebAssembly.Module) && Object.prototype.toString.call(wasmModule) === '[object WebAssembly.Module]') {
   Object.setPrototypeOf(wasmModule, WebAssembly.Module.prototype);
 }
-initSync({ module: wasmModule });
+glue.initSync({ module: wasmModule });
 
-export * from './api.js';
+export const { createVerifier, verify, inspect, sign } = bind(glue);
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS } from './api.js';

@@ -43,6 +43,8 @@ export interface VerifyOptions {
   maxTokenLength?: number;
   /** Whether `exp` is required (default true). */
   requireExp?: boolean;
+  /** Accept Better Auth's session cookie cache (no `sub`; the user is `session.userId`). Default false. */
+  sessionCache?: boolean;
   /** The clock (for tests). */
   now?: Clock;
 }
@@ -71,34 +73,10 @@ export interface Verified {
   toJSON(): { userId: string; claims: Claims; header: Record<string, unknown> };
 }
 
-/** What a request offers: the `Authorization` header, a token from a cookie, and the path's user. */
-export interface AuthorizeInput {
-  authorization?: string | null;
-  /** Used only when there is no bearer token. */
-  cookieToken?: string | null;
-  /** When given, the token's `sub` must equal it (else 403 `forbidden`). */
-  pathUser?: string | null;
-}
-
-/** A refusal, exactly as the TaskGate Worker answers it. */
-export interface Refused {
-  ok: false;
-  error: TokenError;
-  status: 401 | 403 | 500;
-  /** The `WWW-Authenticate` value, for 401 and 403. */
-  challenge?: string;
-  /** The JSON error body. */
-  body: string;
-}
-
-/** The HTTP answer for a TokenError, as the TaskGate Worker gives it (`weak_key`/`invalid_config`: 500). */
-export function refusalOf(error: TokenError): Omit<Refused, 'ok' | 'error'>;
-
 export interface Verifier {
   /** Verifies a token; throws a {@link TokenError} with the first failing check's code. */
   verify(token: string): Verified;
-  /** Steps 1 and 2 of a request (401, then 403), by the same rules as the Worker. */
-  authorize(input: AuthorizeInput): { ok: true; verified: Verified } | Refused;
+
   /** Releases the Wasm memory now (otherwise released when garbage-collected). */
   free(): void;
 }
@@ -129,12 +107,14 @@ export interface Inspection {
   times: { exp: Date | null; nbf: Date | null; iat: Date | null };
   /** What verification would refuse, short of the signature, in check order. */
   problems: Problem[];
+  /** Whether the payload has the shape of Better Auth's session cookie cache (`session.token` is redacted). */
+  sessionCache: boolean;
   /** Always false: inspection never checks the MAC. */
   signatureChecked: false;
 }
 
 /** Decodes any string without a key. Never throws. */
-export function inspect(token: string, options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now'>): Inspection;
+export function inspect(token: string, options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now' | 'sessionCache'>): Inspection;
 
 export interface SignOptions {
   /** Lifetime in seconds when `claims` has no `exp` (default 86400). */

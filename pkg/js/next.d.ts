@@ -6,8 +6,14 @@ export interface ProxyOptions {
   keys?: Keys;
   /** Verification options (leeway, issuer, audience, ...). */
   verify?: VerifyOptions;
-  /** A cookie to read the token from when the request has no `Authorization: Bearer` header. */
+  /** A cookie holding a TaskGate token, read when the request has no `Authorization` header. */
   cookie?: string;
+  /** Read Better Auth's session cookie cache (`session.cookieCache.strategy: "jwt"`) when there is no `Authorization` header. */
+  sessionCache?: boolean;
+  /** Better Auth's `advanced.cookiePrefix` (default `better-auth`). */
+  cookiePrefix?: string;
+  /** Besides the app's own origin, origins that may send a POST/PUT/PATCH/DELETE that a cookie authenticates (else 403 `origin_not_allowed`). */
+  allowedOrigins?: string[];
   /** Where pages redirect when the token is missing or bad (`?next=<path>` is added). Default `/login`. */
   loginPath?: string;
   /** Paths passed through without a token (the user id header is still removed). Default: Better Auth's `/api/auth` and below. */

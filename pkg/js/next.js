@@ -1,9 +1,10 @@
-// Next.js helper: verify the bearer token (or a cookie) in proxy.ts (Node runtime) or
-// middleware.ts (Edge runtime), pass the user id on in a request header, or refuse. Bearer
-// parsing, the 401/403/500 bodies and the challenges are the crate's (`authorize`), so this
-// answers exactly as the TaskGate Worker does.
+// Next.js helper: verify the bearer token (or a cookie: Better Auth's session cookie cache, or
+// a cookie holding a TaskGate token) in proxy.ts (Node runtime) or middleware.ts (Edge
+// runtime), pass the user id on in a request header, or refuse. Bearer and cookie parsing, the
+// Origin rule, the 401/403/500 bodies and the challenges are the crate's (`authorize`, from the
+// full Wasm build), so this answers exactly as the TaskGate Worker does.
 import { NextResponse } from 'next/server';
-import { createVerifier, refusalOf, TokenError } from '#platform';
+import { createVerifier, refusalOf, TokenError } from '#full';
 
 const DEFAULT_OWNER = /^\/api\/([^/]+)\/tasks(?:\/|$)/;
 const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
@@ -12,8 +13,11 @@ const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
  * Creates a `proxy(request)` function for `proxy.ts` / `middleware.ts`.
  *
  * Options: `keys` (default: `BETTER_AUTH_SECRETS` or `BETTER_AUTH_SECRET` from the
- * environment), `verify` (VerifyOptions), `cookie` (a cookie name to read the token from when
- * there is no Authorization header), `loginPath` (default `/login`), `isPublic(pathname)`
+ * environment), `verify` (VerifyOptions), `cookie` (a cookie name to read a TaskGate token from
+ * when there is no Authorization header), `sessionCache` (read Better Auth's session cookie
+ * cache then, `session.cookieCache.strategy: "jwt"`), `cookiePrefix` (Better Auth's
+ * `advanced.cookiePrefix`), `allowedOrigins` (besides the app's own, origins that may send a
+ * POST/PUT/PATCH/DELETE a cookie authenticates), `loginPath` (default `/login`), `isPublic(pathname)`
  * (passed through unverified; default: Better Auth's own `/api/auth/...`), `isApi(pathname)`
  * (JSON errors instead of redirects; default: `/api/...`), `userIdHeader` (default
  * `x-user-id`; the value is percent-encoded with encodeURIComponent, since a user id may hold
@@ -25,6 +29,9 @@ export function createProxy(options = {}) {
     keys,
     verify: verifyOptions = {},
     cookie,
+    sessionCache = false,
+    cookiePrefix,
+    allowedOrigins,
     loginPath = '/login',
     isPublic = (p) => under(p, '/api/auth'),
     isApi = (p) => under(p, '/api'),
@@ -40,7 +47,7 @@ export function createProxy(options = {}) {
   const getVerifier = () => {
     if (!verifier && !misconfigured) {
       try {
-        verifier = createVerifier(keys ?? process.env, verifyOptions);
+        verifier = createVerifier(keys ?? process.env, { ...verifyOptions, sessionCache, cookiePrefix, tokenCookie: cookie, allowedOrigins });
       } catch (e) {
         if (!(e instanceof TokenError)) throw e;
         misconfigured = e; // weak_key / invalid_config: answered 500, as the Worker does
@@ -65,7 +72,11 @@ export function createProxy(options = {}) {
     const pathUser = owner(pathname);
     const result = v.authorize({
       authorization: request.headers.get('authorization'),
-      cookieToken: cookie ? request.cookies.get(cookie)?.value : undefined,
+      cookie: request.headers.get('cookie'),
+      method: request.method,
+      origin: request.headers.get('origin'),
+      // The origin the browser sees: the scheme and the Host it sent (nextUrl may name another host).
+      ownOrigin: `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`,
       // A path whose user cannot be decoded (null) belongs to nobody: '' is never a valid `sub`.
       pathUser: pathUser === null ? '' : pathUser,
     });

@@ -1,8 +1,10 @@
 // Node.js (>= 20, ESM) and Next.js proxy.ts (Node runtime): the Wasm is read and compiled
 // synchronously at import, so no init call is needed.
 import { readFileSync } from 'node:fs';
-import { initSync } from './wasm/taskgate.js';
+import * as glue from './wasm/taskgate.js';
+import { bind } from './api.js';
 
-initSync({ module: readFileSync(new URL('./wasm/taskgate_bg.wasm', import.meta.url)) });
+glue.initSync({ module: readFileSync(new URL('./wasm/taskgate_bg.wasm', import.meta.url)) });
 
-export * from './api.js';
+export const { createVerifier, verify, inspect, sign } = bind(glue);
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS } from './api.js';

@@ -1,8 +1,10 @@
 // Cloudflare Workers / workerd (wrangler bundles `.wasm` imports as WebAssembly.Module):
 // compiling Wasm from bytes is forbidden there, so the module is imported, then instantiated.
 import wasmModule from './wasm/taskgate_bg.wasm';
-import { initSync } from './wasm/taskgate.js';
+import * as glue from './wasm/taskgate.js';
+import { bind } from './api.js';
 
-initSync({ module: wasmModule });
+glue.initSync({ module: wasmModule });
 
-export * from './api.js';
+export const { createVerifier, verify, inspect, sign } = bind(glue);
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS } from './api.js';

@@ -5,6 +5,10 @@
 //! (`createVerifier`, `verify`, `inspect`, `sign`, `TokenError`, the Next.js helper), with the
 //! tables of `contract.js`, generated from the same crate (`taskgate contract --format js`).
 //!
+//! Two builds: the default one (HS256 verification, inspection, signing) is what
+//! `taskgate-verify` loads; feature `full` adds the HTTP layer (`authorize`: bearer or cookie,
+//! the Origin rule, the 401/403 answers) for `taskgate-verify/full` and the Next.js helper.
+//!
 //! Errors cross as one number, so the error path allocates nothing: the code in the low byte
 //! (1-based: [`ErrorCode::ALL`], then [`OTHER_REFUSALS`]) and the claim in the next byte
 //! (1-based index in [`Claim::ALL`], 0 for none).
@@ -17,7 +21,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use taskgate_verify::catalog::{Claim, ErrorCode, OTHER_REFUSALS};
-use taskgate_verify::http::{self, Credentials, Refusal};
+#[cfg(feature = "full")]
+use taskgate_verify::http::CookiePolicy;
+use taskgate_verify::http::Refusal;
 use taskgate_verify::{Error, KeyRing, Options, Verifier as Inner, inspect as inspect_token, settings, sign_json};
 use wasm_bindgen::prelude::*;
 
@@ -39,6 +45,7 @@ fn error_number(e: Error) -> u32 {
 }
 
 /// The refusal a number stands for.
+#[cfg(any(feature = "full", test))]
 fn refusal_of(n: u32) -> Option<Refusal> {
     let (code, claim) = ((n & 0xff) as usize, (n >> 8) as usize);
     let error = |code: ErrorCode| match claim.checked_sub(1).and_then(|i| Claim::ALL.get(i)) {
@@ -80,6 +87,8 @@ fn key_ring(
 #[wasm_bindgen]
 pub struct Verifier {
     inner: Inner,
+    #[cfg(feature = "full")]
+    cookies: CookiePolicy,
     sub: String,
     decoded: String,
     header_len: usize,
@@ -102,6 +111,7 @@ impl Verifier {
         max_age: Option<f64>,
         max_token_len: u32,
         require_exp: bool,
+        session_cache: bool,
     ) -> Result<Verifier, u32> {
         let keys = key_ring(secret, ring, from_env.then_some((env_secret, env_secrets)))?;
         let options = Options {
@@ -111,24 +121,69 @@ impl Verifier {
             max_age: max_age.map(|m| m.max(0.0) as u64),
             max_token_len: max_token_len as usize,
             require_exp,
+            accept_session_cache: session_cache,
         };
         let inner = Inner::new(keys, options).map_err(error_number)?;
-        Ok(Verifier { inner, sub: String::new(), decoded: String::new(), header_len: 0 })
+        Ok(Verifier {
+            inner,
+            #[cfg(feature = "full")]
+            cookies: CookiePolicy::default(),
+            sub: String::new(),
+            decoded: String::new(),
+            header_len: 0,
+        })
     }
 
-    /// Verifies a request's token at `now` (seconds): the bearer token of `authorization`, else
-    /// `token` (a token given directly, or taken from a cookie), whose user is `path_user` when
-    /// given. 0 on success, else the refusal number. `verify(token)` in JavaScript is this
-    /// with `token` alone: one export, so the verifier is compiled into the Wasm once.
+    /// Verifies `token` at `now` (seconds). 0 on success, else the error number.
+    pub fn verify(&mut self, token: &str, now: f64) -> u32 {
+        let result = self.inner.verify(token, now.max(0.0) as u64);
+        self.keep(result.map_err(Refusal::Token))
+    }
+
+    /// Which cookies `authorize` reads (Better Auth's session cookie cache when the verifier
+    /// accepts it, under `cookie_prefix`; a cookie holding a TaskGate token), and the origins
+    /// (comma-separated) besides the request's own that may send a cookie-authenticated change.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = setCookiePolicy)]
+    pub fn set_cookie_policy(
+        &mut self,
+        cookie_prefix: Option<String>,
+        token_cookie: Option<String>,
+        allowed_origins: Option<String>,
+    ) {
+        let prefix = cookie_prefix.unwrap_or_else(|| taskgate_verify::http::DEFAULT_COOKIE_PREFIX.into());
+        self.cookies = CookiePolicy {
+            session_cache_prefix: self.inner.options().accept_session_cache.then_some(prefix),
+            token_cookie,
+            allowed_origins: settings::origins(allowed_origins.as_deref()),
+        };
+    }
+
+    /// Steps 1 and 2 of a request, by the crate's HTTP rules: the bearer token of
+    /// `authorization`, else a token from `cookie` (the `Cookie` header) by this verifier's
+    /// cookie policy, with the Origin rule for a change a cookie authenticates, and the user
+    /// `path_user` when given. 0 on success, else the refusal number.
+    #[cfg(feature = "full")]
+    #[allow(clippy::too_many_arguments)]
     pub fn authorize(
         &mut self,
         authorization: Option<String>,
-        token: Option<String>,
+        cookie: Option<String>,
+        method: Option<String>,
+        origin: Option<String>,
+        own_origin: Option<String>,
         path_user: Option<String>,
         now: f64,
     ) -> u32 {
-        let credentials = Credentials { authorization: authorization.as_deref(), cookie_token: token.as_deref() };
-        let result = http::authorize(&self.inner, credentials, path_user.as_deref(), now.max(0.0) as u64);
+        let request = taskgate_verify::http::Request {
+            authorization: authorization.as_deref(),
+            cookie: cookie.as_deref(),
+            method: method.as_deref().unwrap_or("GET"),
+            origin: origin.as_deref(),
+            own_origin: own_origin.as_deref(),
+        };
+        let now = now.max(0.0) as u64;
+        let result = taskgate_verify::http::authorize(&self.inner, &self.cookies, &request, path_user.as_deref(), now);
         self.keep(result)
     }
 
@@ -164,6 +219,7 @@ impl Verifier {
     }
 }
 
+#[cfg(feature = "full")]
 /// The HTTP answer for a refusal number, as one string (cheaper across the boundary than an
 /// array): the status, a space, the `WWW-Authenticate` value (maybe empty), a newline, the
 /// JSON body.
@@ -173,6 +229,7 @@ pub fn refusal(number: u32) -> String {
     let mut out = String::from(match r.status() {
         401 => "401 ",
         403 => "403 ",
+        503 => "503 ",
         _ => "500 ",
     });
     out.push_str(&r.www_authenticate().unwrap_or_default());
@@ -181,17 +238,32 @@ pub fn refusal(number: u32) -> String {
     out
 }
 
-/// Decodes a token without a key: `[header|null, payload|null, segments, problems...]` where
-/// each problem is an error number. Never throws.
+/// Decodes a token without a key: `[header|null, payload|null, segments, session cache shape,
+/// problems...]` where each problem is an error number (the payload has `session.token`
+/// redacted). Never throws.
 #[wasm_bindgen]
-pub fn inspect(token: &str, now: f64, leeway: u32, issuer: Option<String>, audience: Option<String>) -> js_sys::Array {
-    let options = Options { leeway: leeway.min(taskgate_verify::MAX_LEEWAY), issuer, audience, ..Options::default() };
+pub fn inspect(
+    token: &str,
+    now: f64,
+    leeway: u32,
+    issuer: Option<String>,
+    audience: Option<String>,
+    session_cache: bool,
+) -> js_sys::Array {
+    let options = Options {
+        leeway: leeway.min(taskgate_verify::MAX_LEEWAY),
+        issuer,
+        audience,
+        accept_session_cache: session_cache,
+        ..Options::default()
+    };
     let i = inspect_token(token, &options, now.max(0.0) as u64);
     let out = js_sys::Array::new();
     let text = |s: Option<String>| s.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
     out.push(&text(i.header));
     out.push(&text(i.payload));
     out.push(&JsValue::from(i.segments as u32));
+    out.push(&JsValue::from(i.session_cache));
     for p in i.problems {
         out.push(&JsValue::from(error_number(p)));
     }

@@ -64,6 +64,7 @@ export function verifierArgs(c, defaults) {
   if (o.max_age !== undefined) options.maxAge = o.max_age;
   if (o.max_token_len !== undefined) options.maxTokenLength = o.max_token_len;
   if (o.require_exp !== undefined) options.requireExp = o.require_exp;
+  if (o.session_cache !== undefined) options.sessionCache = o.session_cache;
   return [keys, options];
 }
 

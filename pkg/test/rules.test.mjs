@@ -5,7 +5,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createVerifier, verify, TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, refusalOf } from '../dist/node.js';
+import { createVerifier, verify, inspect, TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS } from '../dist/node.js';
+import * as full from '../dist/full/node.js';
 import { SECRET, NOW, raw, claims, VALID } from './helpers.mjs';
 import { load, buildToken, verifierArgs, expected } from './cases.mjs';
 
@@ -24,11 +25,35 @@ describe('rules.json: every rule case', () => {
   for (const c of cases) {
     it(`${c.rule}: ${c.name}`, () => {
       const [keys, options] = verifierArgs(c, defaults);
-      const got = outcome(buildToken(c, defaults), createVerifier(keys, options));
+      // The session cookie cache is in the full build only (the core Wasm stays small).
+      const build = options.sessionCache ? full : { createVerifier };
+      const got = outcome(buildToken(c, defaults), build.createVerifier(keys, options));
       const want = expected(c);
       assert.equal(want.startsWith('ok:') ? `ok:${got}` : got, want);
     });
   }
+});
+
+describe('the two builds', () => {
+  it('the core build refuses to accept a session cookie cache, naming the full build', () => {
+    assert.throws(() => createVerifier(SECRET, { sessionCache: true }), (e) => e.code === 'invalid_config' && /taskgate-verify\/full/.test(e.message));
+  });
+  it('both builds share one TokenError, and answer the same for the same token', () => {
+    assert.equal(full.TokenError, TokenError);
+    const t = claims('{"sub":"a","exp":1}');
+    for (const build of [{ createVerifier }, full]) {
+      assert.throws(() => build.createVerifier(SECRET, { now: NOW }).verify(t), (e) => e instanceof TokenError && e.code === 'token_expired');
+    }
+  });
+  it('inspect redacts a session\'s live key in both builds, and names the shape', () => {
+    const payload = '{"session":{"token":"LIVE-key","userId":"u"},"user":{"id":"u"},"exp":1700000100}';
+    for (const i of [inspect(raw('{"alg":"HS256"}', payload)), full.inspect(raw('{"alg":"HS256"}', payload))]) {
+      assert.equal(i.sessionCache, true);
+      assert.ok(!i.payloadText.includes('LIVE-key'));
+      assert.equal(i.payload.session.token, '[redacted]');
+    }
+    assert.equal(inspect(claims(VALID)).sessionCache, false);
+  });
 });
 
 describe('keys and options (JavaScript forms)', () => {
@@ -124,14 +149,15 @@ describe('the generated contract tables agree with the crate', () => {
   });
   it('every error code gets its sentence, and its HTTP answer from the crate', () => {
     for (const e of contract.error_codes) {
-      const r = refusalOf(new TokenError(e.code));
+      const r = full.refusalOf(new TokenError(e.code));
       assert.equal(r.status, e.status, e.code);
       assert.equal(JSON.parse(r.body).code, e.answered_as, e.code);
     }
   });
 });
 
-describe('authorize: steps 1 and 2 as the Worker answers them', () => {
+describe('authorize (full build): steps 1 and 2 as the Worker answers them', () => {
+  const v = full.createVerifier(SECRET, { now: NOW });
   const t = claims(VALID);
   it('a bearer token of the path\'s user passes', () => {
     const r = v.authorize({ authorization: `Bearer ${t}`, pathUser: 'user_1' });
@@ -153,8 +179,30 @@ describe('authorize: steps 1 and 2 as the Worker answers them', () => {
     assert.equal(r.error.code, 'forbidden');
     assert.equal(r.challenge, 'Bearer realm="tasks", error="insufficient_scope", error_description="forbidden"');
   });
-  it('the cookie token is used only without a bearer token', () => {
-    assert.equal(v.authorize({ cookieToken: t }).ok, true);
-    assert.equal(v.authorize({ authorization: 'Bearer garbage', cookieToken: t }).error.code, 'malformed_token');
+  it('a token cookie is read only without an Authorization header', () => {
+    const c = full.createVerifier(SECRET, { now: NOW, tokenCookie: 'tg' });
+    assert.equal(c.authorize({ cookie: `a=1; tg=${t}` }).ok, true);
+    assert.equal(c.authorize({ authorization: 'Basic x', cookie: `tg=${t}` }).error.code, 'missing_token');
+    assert.equal(v.authorize({ cookie: `tg=${t}` }).error.code, 'missing_token', 'no cookie configured');
+  });
+  it('Better Auth\'s session cookie cache, whole or in chunks, with the Origin rule for changes', () => {
+    const payload = '{"session":{"token":"LIVE-key","userId":"u_1","expiresAt":"2023-11-15T00:00:00.000Z"},"user":{"id":"u_1"},"exp":1700000100}';
+    const cache = raw('{"alg":"HS256"}', payload);
+    const c = full.createVerifier(SECRET, { now: NOW, sessionCache: true, allowedOrigins: ['https://app.example'] });
+    const ok = c.authorize({ cookie: `better-auth.session_data=${cache}` });
+    assert.equal(ok.verified.userId, 'u_1');
+    assert.ok(!JSON.stringify(ok.verified.claims).includes('LIVE-key'));
+    const [a, b] = [cache.slice(0, 40), cache.slice(40)];
+    assert.equal(c.authorize({ cookie: `better-auth.session_data.1=${b}; better-auth.session_data.0=${a}` }).ok, true);
+    const change = { cookie: `__Secure-better-auth.session_data=${cache}`, method: 'POST', ownOrigin: 'https://api.example' };
+    assert.equal(c.authorize({ ...change, origin: 'https://app.example' }).ok, true);
+    assert.equal(c.authorize({ ...change, origin: 'https://api.example' }).ok, true);
+    for (const origin of [undefined, 'https://evil.example']) {
+      const r = c.authorize({ ...change, origin });
+      assert.deepEqual([r.status, r.error.code, r.challenge], [403, 'origin_not_allowed', undefined], String(origin));
+    }
+    assert.equal(c.authorize({ ...change, method: 'GET', origin: 'https://evil.example' }).ok, true, 'reads need no Origin');
+    const prefixed = full.createVerifier(SECRET, { now: NOW, sessionCache: true, cookiePrefix: 'tg' });
+    assert.equal(prefixed.authorize({ cookie: `tg.session_data=${cache}` }).ok, true);
   });
 });

@@ -5,6 +5,7 @@ import { before, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { startBetterAuth, CookieJar, sessionTokenOf } from '../lib/better-auth.mjs';
 import { WorkerServer, ROOT } from '../lib/worker.mjs';
 import { launch } from '../lib/browser.mjs';
 import { token, now, b64url, NEW_SECRET, OLD_SECRET, SECRET } from '../lib/tokens.mjs';
@@ -53,9 +54,33 @@ describe('token inspector', () => {
   it('is served by the Worker at / with its package build, nothing from elsewhere', async () => {
     assert.equal(await page.title(), 'TaskGate token inspector');
     const urls = requests.map((r) => r.url);
-    assert.ok(urls.some((u) => u.endsWith('/pkg/wasm/taskgate_bg.wasm')), urls.join(' '));
+    // The package's full build (it verifies Better Auth's session cookie cache too).
+    assert.ok(urls.some((u) => u.endsWith('/pkg/wasm/taskgate_full_bg.wasm')), urls.join(' '));
     for (const u of urls) assert.ok(u.startsWith(server.url), u);
     await shot('empty');
+  });
+
+  it("a real Better Auth session cookie cache: recognised, its session key hidden, verified as where it is enabled", async () => {
+    const ba = await startBetterAuth({ secret: SECRET, session: { cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' } } });
+    try {
+      const up = await ba.signUp({ email: `inspector-${Date.now()}@example.com`, password: 'a-long-password-123' });
+      const jar = new CookieJar(up.setCookies);
+      const sessionKey = sessionTokenOf(jar);
+      await paste(jar.get('better-auth.session_data'));
+      assert.match(await page.textContent('#warnings'), /Better Auth session cookie cache/);
+      assert.match(await page.textContent('#status'), /Well-formed/, 'judged by the session cache rules');
+      const shown = await page.textContent('#payload') + await page.textContent('#claims');
+      assert.ok(!shown.includes(sessionKey), 'the session key is not shown');
+      assert.match(shown, /\[redacted\]/);
+      const v = await verifyWith(SECRET);
+      assert.equal(v.user, up.user.id, v.text);
+      await shot('session-cache');
+      const v2 = await verifyWith('a-different-secret-0123456789-abcdefghij');
+      assert.equal(v2.code, 'invalid_signature');
+      assert.ok(!requests.some((r) => JSON.stringify(r).includes(sessionKey)), 'no request carries it');
+    } finally {
+      await ba.close();
+    }
   });
 
   it('every input has a label', async () => {

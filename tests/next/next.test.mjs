@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT, freePort } from '../lib/worker.mjs';
 import { token, now, b64url } from '../lib/tokens.mjs';
+import { startBetterAuth, CookieJar } from '../lib/better-auth.mjs';
+import { taskgate } from '../../pkg/dist/better-auth.js';
 
 const APP = path.join(ROOT, 'tests/next-app');
 const NEXT = path.join(APP, 'node_modules/.bin/next');
@@ -134,6 +136,30 @@ for (const variant of ['proxy', 'middleware']) {
       } finally {
         try { process.kill(-p.pid, 'SIGTERM'); } catch { }
         await done;
+      }
+    });
+    it("a real Better Auth's plugin token and session cookie cache pass; a cookie needs an allowed Origin for a change", async () => {
+      const ba = await startBetterAuth({ secret: SECRET, plugins: [taskgate()], session: { cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' } } });
+      try {
+        const up = await ba.signUp({ email: `next-${variant}-${Date.now()}@example.com`, password: 'a-long-password-123' });
+        const jar = new CookieJar(up.setCookies);
+        const id = up.user.id;
+        const { token: pluginToken } = await (await ba.fetch('/api/auth/taskgate/token', { headers: { cookie: jar.header() } })).json();
+        const viaToken = await get(`/api/${id}/tasks`, bearer(pluginToken));
+        assert.deepEqual(await viaToken.json(), { path_user: id, verified_user: id });
+        const cache = { Cookie: `better-auth.session_data=${jar.get('better-auth.session_data')}` };
+        const viaCookie = await get(`/api/${id}/tasks`, cache);
+        assert.deepEqual(await viaCookie.json(), { path_user: id, verified_user: id });
+        assert.equal((await get('/dashboard', cache)).status, 200);
+        const post = (origin) => fetch(`${base}/api/${id}/tasks`, { method: 'POST', headers: { ...cache, ...(origin ? { Origin: origin } : {}) }, redirect: 'manual' });
+        for (const origin of [undefined, 'http://evil.example']) {
+          const r = await post(origin);
+          assert.deepEqual([r.status, (await r.json()).code], [403, 'origin_not_allowed'], String(origin));
+        }
+        const same = await post(base);
+        assert.deepEqual([same.status, (await same.json()).verified_user], [200, id]);
+      } finally {
+        await ba.close();
       }
     });
     it('public pages are not touched', async () => {

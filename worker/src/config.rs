@@ -1,57 +1,49 @@
-//! The Worker's settings, read from its environment once per isolate (not per request). The
-//! token settings are parsed by the crate (`taskgate_verify::settings`); `CORS_ORIGINS` is the
-//! Worker's own.
+//! The Worker's settings, read from its environment once per isolate (not per request), by the
+//! crate's settings rules (`taskgate_verify::settings`): the verifier, and which cookies may
+//! authenticate and from which origins (also the CORS list).
 
 use std::sync::OnceLock;
 
 use taskgate_verify::Verifier;
-use taskgate_verify::settings::{Settings, present};
+use taskgate_verify::http::CookiePolicy;
+use taskgate_verify::settings::{CORS_ORIGINS, Settings, origins, present};
 use worker::Env;
 
 /// Everything the Worker needs that comes from its environment.
 pub struct Config {
     /// Built once from `BETTER_AUTH_SECRET(S)` and `JWT_*`; the reason when it cannot be.
     pub verifier: Result<Verifier, String>,
-    /// Origins allowed by `CORS_ORIGINS` (`*` allows any, without credentials).
-    pub cors_origins: Vec<String>,
+    /// Better Auth's session cookie (when `BETTER_AUTH_SESSION_CACHE=true`) and the origins of
+    /// `CORS_ORIGINS`.
+    pub cookies: CookiePolicy,
 }
 
-/// The variable of the allowed CORS origins (comma-separated).
-pub const CORS_ORIGINS: &str = "CORS_ORIGINS";
+impl Config {
+    /// Whether CORS grants credentials (cookies) to listed origins: only when a cookie can
+    /// authenticate.
+    pub fn credentials(&self) -> bool {
+        self.cookies.session_cache_prefix.is_some()
+    }
+}
 
 static CONFIG: OnceLock<Config> = OnceLock::new();
 
-/// The isolate's configuration, built on first use. A verifier that cannot be built is kept
-/// as its reason (naming the variable, never its value), logged once, and answered with 500
-/// on every task route.
+/// The isolate's configuration, built on first use. Settings that cannot be used are kept as
+/// their reason (naming the variable, never its value), logged once, and answered with 500 on
+/// every task route.
 pub fn get(env: &Env) -> &'static Config {
     CONFIG.get_or_init(|| {
         let var = |name: &str| present(env.var(name).ok().map(|v| v.to_string()));
-        let verifier = Settings::from_env(var).map(Settings::verifier).map_err(|e| e.to_string());
-        if let Err(reason) = &verifier {
-            worker::console_error!(
-                "{}",
-                serde_json::json!({ "level": "error", "event": "config", "code": "server_misconfigured", "detail": reason })
-            );
+        match Settings::from_env(var) {
+            Ok(settings) => Config { cookies: settings.cookies.clone(), verifier: Ok(settings.verifier()) },
+            Err(e) => {
+                worker::console_error!(
+                    "{}",
+                    serde_json::json!({ "level": "error", "event": "config", "code": "server_misconfigured", "detail": e.to_string() })
+                );
+                let cookies = CookiePolicy { allowed_origins: origins(var(CORS_ORIGINS).as_deref()), ..CookiePolicy::default() };
+                Config { verifier: Err(e.to_string()), cookies }
+            }
         }
-        Config { verifier, cors_origins: origins(var(CORS_ORIGINS).as_deref()) }
     })
-}
-
-/// The origins of a `CORS_ORIGINS` value: trimmed, without a trailing `/`, empty ones dropped.
-fn origins(value: Option<&str>) -> Vec<String> {
-    value
-        .map(|v| v.split(',').map(|o| o.trim().trim_end_matches('/').to_owned()).filter(|o| !o.is_empty()).collect())
-        .unwrap_or_default()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::origins;
-
-    #[test]
-    fn cors_origins_are_trimmed() {
-        assert_eq!(origins(Some(" http://a:3000/ , ,https://b")), ["http://a:3000", "https://b"]);
-        assert!(origins(None).is_empty());
-    }
 }

@@ -1,4 +1,6 @@
-//! CORS for the origins in `CORS_ORIGINS`: no credentials, so `*` is allowed as "any origin".
+//! CORS for the origins in `CORS_ORIGINS`. `*` allows any origin, never with credentials;
+//! listed origins get `Access-Control-Allow-Credentials: true` when a cookie can authenticate
+//! (`BETTER_AUTH_SESSION_CACHE=true`), so a browser app on another origin can send it.
 
 use worker::{Headers, Response};
 
@@ -9,32 +11,44 @@ pub const ALLOW_HEADERS: &str = "Authorization, Content-Type";
 /// Response headers a browser may read.
 pub const EXPOSE_HEADERS: &str = "X-Total-Count, Link, Location, WWW-Authenticate";
 
-/// The `Access-Control-Allow-Origin` value for `origin`, if it is allowed.
-pub fn allowed_origin(origins: &[String], origin: Option<&str>) -> Option<String> {
-    let origin = origin?;
-    if origins.iter().any(|o| o == "*") {
-        return Some("*".into());
-    }
-    origins.iter().any(|o| o == origin).then(|| origin.to_owned())
+/// What CORS grants a request's origin.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    /// The `Access-Control-Allow-Origin` value: the origin itself, or `*`.
+    pub origin: String,
+    /// Whether credentials are allowed (only for an origin listed by name).
+    pub credentials: bool,
 }
 
-/// Adds the CORS response headers for an allowed origin (and `Vary: Origin` always).
-pub fn decorate(headers: &Headers, allowed: Option<&str>) {
+/// What `origin` is granted, if anything.
+pub fn grant(origins: &[String], origin: Option<&str>, credentials: bool) -> Option<Grant> {
+    let origin = origin?;
+    if origins.iter().any(|o| o == origin) {
+        return Some(Grant { origin: origin.to_owned(), credentials });
+    }
+    origins.iter().any(|o| o == "*").then(|| Grant { origin: "*".into(), credentials: false })
+}
+
+/// Adds the CORS response headers for a granted origin (and `Vary: Origin` always).
+pub fn decorate(headers: &Headers, grant: Option<&Grant>) {
     let _ = headers.append("Vary", "Origin");
-    if let Some(origin) = allowed {
-        let _ = headers.set("Access-Control-Allow-Origin", origin);
+    if let Some(g) = grant {
+        let _ = headers.set("Access-Control-Allow-Origin", &g.origin);
         let _ = headers.set("Access-Control-Expose-Headers", EXPOSE_HEADERS);
+        if g.credentials {
+            let _ = headers.set("Access-Control-Allow-Credentials", "true");
+        }
     }
 }
 
 /// The answer to `OPTIONS` on a known route: 204 with `Allow`, plus the preflight headers
-/// when the origin is allowed.
-pub fn preflight(resource: Resource, allowed: Option<&str>) -> Response {
+/// when the origin is granted.
+pub fn preflight(resource: Resource, grant: Option<&Grant>) -> Response {
     let resp = crate::http::empty(204);
     let h = resp.headers();
     let allow = resource.allow();
     let _ = h.set("Allow", &allow);
-    if allowed.is_some() {
+    if grant.is_some() {
         let _ = h.set("Access-Control-Allow-Methods", &allow);
         let _ = h.set("Access-Control-Allow-Headers", ALLOW_HEADERS);
         let _ = h.set("Access-Control-Max-Age", "600");
@@ -44,14 +58,18 @@ pub fn preflight(resource: Resource, allowed: Option<&str>) -> Response {
 
 #[cfg(test)]
 mod tests {
-    use super::allowed_origin;
+    use super::{Grant, grant};
 
     #[test]
     fn origins() {
         let list = vec!["http://localhost:3000".to_owned(), "https://app.example".to_owned()];
-        assert_eq!(allowed_origin(&list, Some("https://app.example")).as_deref(), Some("https://app.example"));
-        assert_eq!(allowed_origin(&list, Some("https://evil.example")), None);
-        assert_eq!(allowed_origin(&list, None), None);
-        assert_eq!(allowed_origin(&["*".to_owned()], Some("https://x")).as_deref(), Some("*"));
+        let named = |credentials| Some(Grant { origin: "https://app.example".into(), credentials });
+        assert_eq!(grant(&list, Some("https://app.example"), false), named(false));
+        assert_eq!(grant(&list, Some("https://app.example"), true), named(true));
+        assert_eq!(grant(&list, Some("https://evil.example"), true), None);
+        assert_eq!(grant(&list, None, false), None);
+        let any = vec!["*".to_owned(), "https://app.example".to_owned()];
+        assert_eq!(grant(&any, Some("https://x"), true), Some(Grant { origin: "*".into(), credentials: false }));
+        assert_eq!(grant(&any, Some("https://app.example"), true), named(true));
     }
 }

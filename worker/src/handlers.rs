@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use taskgate_verify::http::{self, Credentials, Refusal};
+use taskgate_verify::http::{self, Refusal};
 use worker::{Env, Request, Response};
 
 use crate::config::Config;
@@ -32,8 +32,18 @@ pub async fn serve(
         Endpoint::OpenApi => Ok(json_text(200, RawJson(OPENAPI.to_owned()))),
         Endpoint::Tasks(op) => {
             let verifier = config.verifier.as_ref().map_err(|_| Refusal::ServerMisconfigured)?;
-            let authorization = header(req.headers(), "Authorization");
-            http::authorize(verifier, Credentials::bearer(authorization.as_deref()), Some(&route.user), now)?;
+            let h = req.headers();
+            let (authorization, cookie, origin) =
+                (header(h, "Authorization"), header(h, "Cookie"), header(h, "Origin"));
+            let url = req.inner().url();
+            let request = http::Request {
+                authorization: authorization.as_deref(),
+                cookie: cookie.as_deref(),
+                method: op.method().as_str(),
+                origin: origin.as_deref(),
+                own_origin: own_origin(&url),
+            };
+            http::authorize(verifier, &config.cookies, &request, Some(&route.user), now)?;
             tasks(op, route, req, &TaskStore::open(env, &route.user)?).await
         }
     }
@@ -103,6 +113,13 @@ async fn create(req: &mut Request, store: &TaskStore, user: &str) -> Result<Resp
     Ok(resp)
 }
 
+/// The origin (`scheme://host[:port]`) of a request URL.
+fn own_origin(url: &str) -> Option<&str> {
+    let after_scheme = url.find("://")? + 3;
+    let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
+    url.get(..end)
+}
+
 /// The path id: 422 when malformed; 404 when it cannot exist.
 fn task_id(id: &str) -> Result<i64, ApiError> {
     parse_id(id).map_err(|()| ApiError::invalid_id())?.ok_or_else(not_found)
@@ -118,5 +135,17 @@ async fn body_after_lookup<T>(store: &TaskStore, id: i64, body: Result<T, ApiErr
         Ok(body) => Ok(body),
         Err(e) if store.exists(id).await? => Err(e),
         Err(_) => Err(not_found()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::own_origin;
+
+    #[test]
+    fn the_origin_of_a_url() {
+        assert_eq!(own_origin("http://127.0.0.1:8787/api/u/tasks?x=1"), Some("http://127.0.0.1:8787"));
+        assert_eq!(own_origin("https://api.example"), Some("https://api.example"));
+        assert_eq!(own_origin("no-scheme"), None);
     }
 }

@@ -30,11 +30,11 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<
     let route = Route::parse(&req.path());
     let config = config::get(&env);
     let origin = http::header(req.headers(), "Origin");
-    let allowed = cors::allowed_origin(&config.cors_origins, origin.as_deref());
+    let grant = cors::grant(&config.cookies.allowed_origins, origin.as_deref(), config.credentials());
 
     let result = match (&route, method) {
         (None, _) => Err(ApiError::not_found("No such route.")),
-        (Some(r), Some(Method::Options)) => Ok(cors::preflight(r.resource, allowed.as_deref())),
+        (Some(r), Some(Method::Options)) => Ok(cors::preflight(r.resource, grant.as_ref())),
         (Some(r), method) => match method.and_then(|m| r.resource.endpoint(m)) {
             Some(endpoint) => handlers::serve(endpoint, r, &mut req, &env, config, started / 1000).await,
             None => Err(ApiError::method_not_allowed(r.resource.allow())),
@@ -48,7 +48,7 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<
         }
     };
     let headers = resp.headers();
-    cors::decorate(headers, allowed.as_deref());
+    cors::decorate(headers, grant.as_ref());
     let _ = headers.set("X-Content-Type-Options", "nosniff");
     let _ = headers.set("Cache-Control", "no-store");
 

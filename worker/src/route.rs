@@ -71,6 +71,13 @@ pub enum TaskOp {
     SetCompleted,
 }
 
+impl TaskOp {
+    /// The method that reaches this operation, from the route table.
+    pub fn method(self) -> Method {
+        ROUTES.iter().find(|(_, _, e)| *e == Endpoint::Tasks(self)).map_or(Method::Get, |(_, m, _)| *m)
+    }
+}
+
 /// Every route of the API. OPTIONS is answered for every resource (CORS preflight).
 const ROUTES: &[(Resource, Method, Endpoint)] = &[
     (Resource::Health, Method::Get, Endpoint::Health),

@@ -1,0 +1,200 @@
+//! Better Auth's session cookie cache (`session.cookieCache.strategy: "jwt"`): an HS256 token
+//! signed with the app's secret whose claims set has no `sub`:
+//! `{"session": {"id", "userId", "expiresAt", "token", ...}, "user": {"id", "email", ...},
+//! "updatedAt", "version", "iat", "exp"}` (`docs/contract.md` section 3.3).
+//!
+//! The user id is `session.userId`, which must equal `user.id`; `session.expiresAt` (RFC 3339)
+//! must not have passed. `session.token` is Better Auth's live session key: it never leaves
+//! this crate ([`redact`]).
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use serde_json::value::RawValue;
+
+use crate::error::Claim;
+use crate::json;
+
+#[cfg(feature = "session-cache")]
+pub(crate) use rules::read;
+
+/// The member holding the session (also the claim errors name).
+pub(crate) const SESSION: &str = Claim::Session.as_str();
+/// The member holding the user.
+pub(crate) const USER: &str = "user";
+/// The session's live key.
+const TOKEN: &str = "token";
+const SUB: &str = Claim::Sub.as_str();
+/// What stands in `session.token`'s place in every claims set this crate hands out.
+pub const REDACTED: &str = "[redacted]";
+
+/// `payload` with the value of `session.token` replaced by `"[redacted]"`, when it has one, and
+/// whether the payload has the shape of a session cookie cache (a `session`, no `sub`). When the
+/// payload cannot be walked as a JSON object (it is then refused anyway) but holds a `{`, so that
+/// a session might hide in it, all of it is withheld; plain text is shown as it is.
+pub fn redact(payload: &str) -> (Cow<'_, str>, bool) {
+    let base = payload.as_ptr() as usize;
+    let span = |raw: &RawValue| {
+        let start = raw.get().as_ptr() as usize - base;
+        (start, start + raw.get().len())
+    };
+    // Spans to hide, in the order they appear (members are walked in order): no sorting.
+    let mut hide: Vec<(usize, usize)> = Vec::new();
+    let (mut session, mut sub) = (false, false);
+    let walked = json::for_each_member(payload, |name, value| {
+        sub |= name == SUB;
+        if name != SESSION {
+            return;
+        }
+        session = true;
+        let mut tokens = Vec::new();
+        let session_walked = json::for_each_member(value.get(), |name, value| {
+            if name == TOKEN {
+                tokens.push(span(value));
+            }
+        });
+        match session_walked {
+            true => hide.extend(tokens),
+            // A session that is not a plain object: hide all of it.
+            false => hide.push(span(value)),
+        }
+    });
+    if !walked && payload.contains('{') {
+        return (Cow::Owned(String::from("\"") + REDACTED + "\""), false);
+    }
+    let shape = session && !sub;
+    if hide.is_empty() {
+        return (Cow::Borrowed(payload), shape);
+    }
+    let mut out = String::with_capacity(payload.len());
+    let mut at = 0;
+    for (start, end) in hide {
+        out.push_str(payload.get(at..start).unwrap_or_default());
+        out.push('"');
+        out.push_str(REDACTED);
+        out.push('"');
+        at = end;
+    }
+    out.push_str(payload.get(at..).unwrap_or_default());
+    (Cow::Owned(out), shape)
+}
+
+/// The rules of section 3.3 (feature `session-cache`).
+#[cfg(feature = "session-cache")]
+mod rules {
+    use alloc::borrow::Cow;
+
+    use serde_json::value::RawValue;
+
+    use crate::claims::MAX_SUB_CHARS;
+    use crate::error::{Claim, Error, ErrorCode, Result};
+    use crate::json;
+    use crate::time::NumericDate;
+
+    const USER_ID: &str = "userId";
+    const EXPIRES_AT: &str = "expiresAt";
+    const ID: &str = "id";
+    const EMAIL: &str = "email";
+
+    /// What a session cookie cache says about its user.
+    pub(crate) struct Session<'a> {
+        /// `session.userId` (= `user.id`).
+        pub user_id: Cow<'a, str>,
+        /// `user.email`, when a string.
+        pub email: Option<Cow<'a, str>>,
+        /// `session.expiresAt`.
+        pub expires_at: NumericDate,
+    }
+
+    /// Reads `session` and `user` by the rules of section 3.3; anything else than the expected
+    /// shape is `invalid_claim` (claim `session`).
+    pub(crate) fn read<'a>(session: &'a RawValue, user: Option<&'a RawValue>) -> Result<Session<'a>> {
+        let invalid = || Error::about(ErrorCode::InvalidClaim, Claim::Session);
+        let (mut user_id, mut expires_at) = (None, None);
+        let is_object = json::for_each_member(session.get(), |name, value| match name {
+            USER_ID => user_id = Some(value),
+            EXPIRES_AT => expires_at = Some(value),
+            _ => {}
+        });
+        let (mut id, mut email) = (None, None);
+        let user_is_object = user.is_some_and(|user| {
+            json::for_each_member(user.get(), |name, value| match name {
+                ID => id = Some(value),
+                EMAIL => email = Some(value),
+                _ => {}
+            })
+        });
+        if !is_object || !user_is_object {
+            return Err(invalid());
+        }
+        let user_id = user_id
+            .and_then(json::as_str)
+            .filter(|s| !s.is_empty() && s.chars().count() <= MAX_SUB_CHARS)
+            .ok_or_else(invalid)?;
+        if id.and_then(json::as_str).as_deref() != Some(&*user_id) {
+            return Err(invalid());
+        }
+        let expires_at =
+            expires_at.and_then(json::as_str).and_then(|t| NumericDate::from_rfc3339(&t)).ok_or_else(invalid)?;
+        Ok(Session { user_id, email: email.and_then(json::as_str), expires_at })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(feature = "session-cache")]
+    use crate::error::{Error, ErrorCode};
+    use alloc::format;
+
+    fn raw(s: &str) -> &RawValue {
+        serde_json::from_str(s).unwrap()
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_session_token_is_redacted_wherever_it_is() {
+        let p = r#"{"session":{"token":"live-key","userId":"u"},"user":{"id":"u"},"token":"kept"}"#;
+        assert_eq!(redact(p).0, r#"{"session":{"token":"[redacted]","userId":"u"},"user":{"id":"u"},"token":"kept"}"#);
+        // Spelled with escapes, and repeated: every occurrence goes.
+        let p = r#"{"s\u0065ssion":{"tok\u0065n":{"a":"live"},"userId":"u"}}"#;
+        assert!(!redact(p).0.contains("live"), "{}", redact(p).0);
+        let p = r#"{"session":{"token":"a","token":"b"}}"#;
+        let r = redact(p).0;
+        assert!(!r.contains("\"a\"") && !r.contains("\"b\""), "{r}");
+        // A session that is not an object, or a payload that is not one.
+        assert_eq!(redact(r#"{"session":["live"]}"#).0, r#"{"session":"[redacted]"}"#);
+        assert_eq!(redact(r#"{"x":1,"x":2,"session":{"token":"live"}}"#).0, "\"[redacted]\"");
+        assert_eq!(redact(r#"{"sub":"u"}"#).0, r#"{"sub":"u"}"#);
+        assert_eq!(redact("not json").0, "not json");
+        assert!(redact(r#"{"session":{}}"#).1 && !redact(r#"{"session":{},"sub":"u"}"#).1);
+    }
+
+    #[cfg(feature = "session-cache")]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn the_user_is_read_from_session_and_user() {
+        let s = read(
+            raw(r#"{"userId":"u1","expiresAt":"2023-11-14T22:13:20.000Z","token":"t"}"#),
+            Some(raw(r#"{"id":"u1","email":"a@example.com"}"#)),
+        )
+        .map(|s| (s.user_id.into_owned(), s.email.map(Cow::into_owned), s.expires_at.secs()));
+        assert_eq!(s.ok(), Some(("u1".into(), Some("a@example.com".into()), 1_700_000_000)));
+        let invalid = Error::about(ErrorCode::InvalidClaim, Claim::Session);
+        let expiry = r#""expiresAt":"2023-11-14T22:13:20Z""#;
+        for (session, user) in [
+            (format!(r#"{{"userId":"u1",{expiry}}}"#), Some(r#"{"id":"u2"}"#)),
+            (format!(r#"{{"userId":"u1",{expiry}}}"#), None),
+            (format!(r#"{{"userId":"u1",{expiry}}}"#), Some(r#"["u1"]"#)),
+            (format!(r#"{{"userId":1,{expiry}}}"#), Some(r#"{"id":1}"#)),
+            (format!(r#"{{"userId":"",{expiry}}}"#), Some(r#"{"id":""}"#)),
+            (r#"{"userId":"u1"}"#.into(), Some(r#"{"id":"u1"}"#)),
+            (r#"{"userId":"u1","expiresAt":1700000000}"#.into(), Some(r#"{"id":"u1"}"#)),
+            (format!(r#"{{"userId":"u1","userId":"u1",{expiry}}}"#), Some(r#"{"id":"u1"}"#)),
+        ] {
+            let got = read(raw(&session), user.map(raw)).map(|s| s.user_id.into_owned());
+            assert_eq!(got.err(), Some(invalid), "{session} {user:?}");
+        }
+    }
+}
