@@ -1,10 +1,12 @@
 // The token inspector: decode, explain and (optionally) verify a token, in this page only.
 // It uses the npm package's browser build (./pkg/browser.js); it makes no network request
 // of its own. Token text is only ever put in the page with textContent, never as HTML.
-import { createVerifier, inspect, sign, TokenError, CLAIMS, ERRORS } from './pkg/full/browser.js';
+import { createVerifier, inspect, sign, TokenError, CLAIMS, ERRORS, ALGORITHMS } from './pkg/full/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const TIME = new Set(['exp', 'nbf', 'iat']);
+/** The algorithms verified with a key of a JWK Set (the crate's list). */
+const ASYMMETRIC = Object.keys(ALGORITHMS).filter((a) => ALGORITHMS[a]);
 /** What to do about an error code: the crate's hint. */
 const fix = (code) => ERRORS[code]?.hint ?? '';
 
@@ -70,7 +72,11 @@ function warningsFor(i) {
     }
   }
   const h = i.header && typeof i.header === 'object' ? i.header : null;
-  if (h && h.alg !== 'HS256') out.push({ kind: 'warn', text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts only "HS256".` });
+  if (h && ASYMMETRIC.includes(h.alg)) {
+    out.push({ kind: 'note', text: `"alg" is ${h.alg}: verified with a key of a JWK Set (JWKS, JWKS_URL or BETTER_AUTH_URL), named by "kid"; "iss" and "aud" are required.` });
+  } else if (h && h.alg !== 'HS256') {
+    out.push({ kind: 'warn', text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts ${Object.keys(ALGORITHMS).join(', ')} (all but HS256 with a JWK Set).` });
+  }
   if (i.problems.length === 0 && i.segmentCount === 3) out.push({ kind: 'warn', text: 'Decoding does not check the signature: use Verify with the secret.' });
   return out;
 }
@@ -147,9 +153,13 @@ function runVerify() {
   const secret = $('secret').value;
   let result;
   try {
-    if (!secret) throw new TokenError('invalid_config', undefined, 'enter a secret to verify');
-    // A session cookie cache is verified by its own rules (section 3.3), as where it is enabled.
-    const v = createVerifier(keysFrom('secret'), { ...options(), sessionCache: Boolean(current?.sessionCache) });
+    if (!secret && !$('jwks').value.trim()) throw new TokenError('invalid_config', undefined, 'enter a secret (or a JWK Set) to verify');
+    // A session cookie cache is verified by its own rules (section 3.3), as where it is enabled;
+    // an asymmetric token against the pasted JWK Set, with the issuer/audience as its iss/aud.
+    const jwks = $('jwks').value.trim();
+    const keys = jwks ? { ...(secret ? toObject(keysFrom('secret')) : {}), jwks } : keysFrom('secret');
+    const o = options();
+    const v = createVerifier(keys, { ...o, jwksIssuer: o.issuer, jwksAudience: o.audience, sessionCache: Boolean(current?.sessionCache) });
     try {
       result = { ok: true, user: v.verify(token).userId };
     } finally {
@@ -173,6 +183,23 @@ function runVerify() {
     div.append(el('p', `How to fix: ${fix(result.code)}`));
   }
   box.replaceChildren(div);
+}
+
+/** Keys as an object, to add a JWK Set beside them. */
+const toObject = (keys) => (typeof keys === 'string' ? { secret: keys } : keys);
+
+/** Fetches the JWK Set at the URL field into the JWK Set field (only when asked to). */
+async function fetchJwks() {
+  const url = $('jwks-url').value.trim();
+  if (!url) return;
+  try {
+    const r = await fetch(url, { headers: { accept: 'application/json' }, credentials: 'omit' });
+    $('jwks').value = r.ok ? JSON.stringify(await r.json()) : '';
+    if (!r.ok) throw new Error(`${url} answered ${r.status}`);
+    if ($('token').value.trim()) runVerify();
+  } catch (e) {
+    $('verdict').replaceChildren(el('div', `Could not fetch the JWK Set: ${e.message}`, 'box bad'));
+  }
 }
 
 /** The keys in field `id`: one secret, or a BETTER_AUTH_SECRETS ring when its box is ticked. */
@@ -232,6 +259,7 @@ $('show-secret').addEventListener('click', () => {
   $('show-secret').setAttribute('aria-pressed', String(!shown));
 });
 $('mint-form').addEventListener('submit', mint);
+$('fetch-jwks').addEventListener('click', fetchJwks);
 $('use-minted').addEventListener('click', () => {
   $('token').value = $('minted-token').value;
   if (!$('secret').value) {

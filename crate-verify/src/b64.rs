@@ -24,17 +24,32 @@ pub(crate) const fn decoded_len_estimate(encoded_len: usize) -> usize {
     encoded_len.div_ceil(4) * 3
 }
 
-/// Decodes the signature segment. `None`: not canonical base64url (malformed);
-/// `Some(None)`: valid base64url of a length other than 32 bytes; `Some(Some(tag))`: a tag.
-pub(crate) fn decode_tag(segment: &str) -> Option<Option<[u8; 32]>> {
+/// A decoded signature segment: a 32-byte tag (HS256's size) on the stack, anything else on
+/// the heap (asymmetric signatures, and tags of the wrong length, which never verify).
+pub(crate) enum Signature {
+    Tag([u8; 32]),
+    Bytes(Vec<u8>),
+}
+
+impl Signature {
+    /// The bytes.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        match self {
+            Signature::Tag(tag) => tag,
+            Signature::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// Decodes the signature segment; `None` when it is not canonical base64url (malformed).
+pub(crate) fn decode_signature(segment: &str) -> Option<Signature> {
     if segment.len() == TAG_B64_LEN {
         let mut tag = [0u8; 32];
         return match B64.decode_slice(segment, &mut tag) {
-            Ok(32) => Some(Some(tag)),
+            Ok(32) => Some(Signature::Tag(tag)),
             _ => None,
         };
     }
-    // Any other length is a wrong signature, but must still be valid base64url to get that far.
-    let mut scratch = Vec::new();
-    B64.decode_vec(segment, &mut scratch).ok().map(|_| None)
+    let mut bytes = Vec::new();
+    B64.decode_vec(segment, &mut bytes).ok().map(|_| Signature::Bytes(bytes))
 }

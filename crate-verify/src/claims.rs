@@ -21,6 +21,18 @@ use crate::time::NumericDate;
 /// The longest accepted `sub`, in characters.
 pub const MAX_SUB_CHARS: usize = 255;
 
+/// The `aud` of Better Auth's session cookie cache when its `jwt()` plugin signs it.
+pub const SESSION_CACHE_AUDIENCE: &str = "better-auth:session-cache";
+
+/// What step 3 found that the claim rules depend on.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Kind {
+    /// Signed with a key of a JWK Set: `iss` and `aud` are required.
+    pub asymmetric: bool,
+    /// `typ` is the JWKS-signed session cookie cache's: its `aud` is [`SESSION_CACHE_AUDIENCE`].
+    pub session_cache_typ: bool,
+}
+
 /// A string value inside a [`Claims`] buffer, or its unescaped copy when it had escapes.
 #[derive(Clone, Debug)]
 pub(crate) enum Text {
@@ -92,6 +104,7 @@ impl Claims {
         json: String,
         header_len: usize,
         kid: Option<Text>,
+        kind: Kind,
         options: &Options,
         now: u64,
     ) -> Result<Self> {
@@ -183,13 +196,22 @@ impl Claims {
 
         // iss and aud are checked only when configured: a value of the wrong type is then
         // simply not the configured one. Unconfigured, they are kept and never interpreted.
+        // An asymmetric token must carry both, checked against the configured values or else
+        // the JWK Set's (BETTER_AUTH_URL); with none to check against, it is refused.
         let iss = raw.iss.and_then(json::as_str);
-        if let Some(want) = &options.issuer
-            && iss.as_deref() != Some(want.as_str())
-        {
+        let want_iss = options.issuer.as_deref().or(options.jwks_issuer.as_deref().filter(|_| kind.asymmetric));
+        if (kind.asymmetric || want_iss.is_some()) && (want_iss.is_none() || iss.as_deref() != want_iss) {
             return Err(Error::about(ErrorCode::InvalidIssuer, Claim::Iss));
         }
-        if let Some(want) = options.audience.as_deref() {
+        let want_aud = match kind {
+            Kind { session_cache_typ: true, .. } => Some(SESSION_CACHE_AUDIENCE),
+            Kind { asymmetric: true, .. } => options.audience.as_deref().or(options.jwks_audience.as_deref()),
+            _ => options.audience.as_deref(),
+        };
+        if kind.asymmetric && want_aud.is_none() {
+            return Err(Error::about(ErrorCode::InvalidAudience, Claim::Aud));
+        }
+        if let Some(want) = want_aud {
             let found = raw.aud.is_some_and(|aud| match json::as_str(aud) {
                 Some(one) => one == want,
                 None => {
@@ -211,7 +233,31 @@ impl Claims {
         let aud = raw.aud.map(|a| Text::of(base, Cow::Borrowed(a.get())));
         let jti = jti.map(|s| Text::of(base, s));
         let email = email.or(user_email).map(|s| Text::of(base, s));
-        Ok(Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_cache: false })
+        let has_session = raw.session.is_some();
+        let mut claims = Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_cache: false };
+        if has_session {
+            // A session (the JWKS-signed cookie cache has one, and a `sub`): its live key goes.
+            claims.redact();
+        }
+        Ok(claims)
+    }
+
+    /// Replaces the payload by its [`session_cache::redact`]ed text, every located string
+    /// copied first (their places move).
+    fn redact(&mut self) {
+        let (header, payload) = self.json.split_at_checked(self.header_len).unwrap_or_default();
+        let redacted = crate::session_cache::redact(payload).0;
+        if matches!(redacted, Cow::Borrowed(_)) {
+            return;
+        }
+        let json = [header, &redacted].concat();
+        let own = |t: &mut Text, base: &str| *t = Text::Owned(t.get(base).into());
+        let base = core::mem::take(&mut self.json);
+        own(&mut self.sub, &base);
+        for t in [&mut self.iss, &mut self.aud, &mut self.jti, &mut self.email, &mut self.kid].into_iter().flatten() {
+            own(t, &base);
+        }
+        self.json = json;
     }
 
     #[cfg(feature = "session-cache")]
@@ -304,10 +350,10 @@ impl Claims {
     /// `aud` as a list (one entry when it was a string; empty when absent or not a string or
     /// an array of strings). Parses the raw value on each call.
     pub fn audiences(&self) -> Vec<String> {
-        let Some(Text::Span(a, b)) = &self.aud else {
+        // `aud` is located as its raw JSON text (a string or an array).
+        let Some(raw) = self.aud.as_ref().map(|t| t.get(&self.json)) else {
             return Vec::new();
         };
-        let raw = &self.json[*a..*b];
         serde_json::from_str::<String>(raw)
             .map(|one| alloc::vec![one])
             .or_else(|_| serde_json::from_str::<Vec<String>>(raw))

@@ -79,8 +79,12 @@ names! {
         /// A key shorter than 32 bytes was given when building a verifier (RFC 7518 3.2).
         WeakKey = "weak_key",
         /// A key ring or an option that cannot be used (bad `BETTER_AUTH_SECRETS` syntax,
-        /// duplicate versions, more than 8 keys, leeway over 300 s).
+        /// duplicate versions, more than 8 keys, leeway over 300 s, a JWK Set that is not one).
         InvalidConfig = "invalid_config",
+        /// An asymmetric token without a `kid`, or whose `kid` names no usable key of the set.
+        UnknownKey = "unknown_key",
+        /// No key set could be had to check an asymmetric token (the token is not at fault).
+        KeysUnavailable = "keys_unavailable",
     }
 }
 
@@ -91,7 +95,7 @@ impl ErrorCode {
             Self::MissingToken => "no token was provided",
             Self::MalformedToken => "the token is not a well-formed JWT",
             Self::TokenTooLarge => "the token is larger than allowed",
-            Self::UnsupportedAlgorithm => "the token's algorithm is not HS256",
+            Self::UnsupportedAlgorithm => "the token's algorithm is not accepted",
             Self::UnsupportedHeader => "the token's header has an unsupported member",
             Self::InvalidSignature => "the token's signature is invalid",
             Self::TokenExpired => "the token has expired",
@@ -102,6 +106,8 @@ impl ErrorCode {
             Self::InvalidAudience => "the token's audience is not accepted",
             Self::WeakKey => "the key is shorter than 32 bytes",
             Self::InvalidConfig => "the verifier configuration is invalid",
+            Self::UnknownKey => "the token's key is not one of the accepted keys",
+            Self::KeysUnavailable => "the keys to check the token cannot be had right now",
         }
     }
 
@@ -115,7 +121,9 @@ impl ErrorCode {
             Self::TokenTooLarge => {
                 format!("Tokens may be at most {DEFAULT_MAX_TOKEN_LEN} bytes (by default): carry less in the claims.")
             }
-            Self::UnsupportedAlgorithm => "Sign with HS256: the header's \"alg\" must be exactly \"HS256\".".into(),
+            Self::UnsupportedAlgorithm => "Sign with HS256, or with EdDSA, ES256, ES512, RS256 or PS256 when a JWK Set \
+                is configured (JWKS, JWKS_URL or BETTER_AUTH_URL): \"alg\" is case-sensitive, and \"none\" is never accepted."
+                .into(),
             Self::UnsupportedHeader => "Leave out \"crit\" and \"b64\"; \"typ\", if present, must be \"JWT\".".into(),
             Self::InvalidSignature => "The token was not signed with this secret, or was changed after signing. \
                 Check BETTER_AUTH_SECRET, or the \"kid\" against the ring's versions."
@@ -138,8 +146,15 @@ impl ErrorCode {
             Self::InvalidAudience => "\"aud\" must be (or contain) the configured audience (JWT_AUDIENCE).".into(),
             Self::WeakKey => format!("Secrets must be at least {MIN_KEY_LEN} bytes."),
             Self::InvalidConfig => format!(
-                "Check the ring syntax (\"2:new,1:old\", at most {MAX_KEYS} keys) and that the leeway is 0-{MAX_LEEWAY} s."
+                "Check the ring syntax (\"2:new,1:old\", at most {MAX_KEYS} keys), that the leeway is 0-{MAX_LEEWAY} s, \
+                 and that a JWK Set is a JSON object with a \"keys\" array."
             ),
+            Self::UnknownKey => "Asymmetric tokens need a \"kid\" naming a key of the JWK Set: check JWKS / JWKS_URL \
+                (keys are fetched again at most every 30 s when a new kid appears)."
+                .into(),
+            Self::KeysUnavailable => "The JWK Set could not be fetched: check JWKS_URL (or BETTER_AUTH_URL) and that it \
+                answers; HS256 tokens keep working meanwhile. Retry later."
+                .into(),
         }
     }
 }

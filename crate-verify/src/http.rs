@@ -35,18 +35,23 @@ pub enum Refusal {
     /// 403 `origin_not_allowed`: a cookie authenticated a POST, PUT, PATCH or DELETE whose
     /// `Origin` is neither listed nor the request's own.
     OriginNotAllowed,
+    /// 503 `keys_unavailable`: no JWK Set could be had to check an asymmetric token (the token
+    /// is not at fault; HS256 tokens keep working). Answered with `Retry-After`.
+    KeysUnavailable,
     /// 500 `server_misconfigured`: no verifier can be built from the settings.
     ServerMisconfigured,
 }
 
 /// The refusals that are not token errors, for tables and docs.
-pub const OTHER_REFUSALS: [Refusal; 3] = [Refusal::Forbidden, Refusal::OriginNotAllowed, Refusal::ServerMisconfigured];
+pub const OTHER_REFUSALS: [Refusal; 4] =
+    [Refusal::Forbidden, Refusal::OriginNotAllowed, Refusal::KeysUnavailable, Refusal::ServerMisconfigured];
 
 /// A key or option error is the server's fault, not the token's.
 impl From<Error> for Refusal {
     fn from(e: Error) -> Self {
         match e.code() {
             ErrorCode::WeakKey | ErrorCode::InvalidConfig => Refusal::ServerMisconfigured,
+            ErrorCode::KeysUnavailable => Refusal::KeysUnavailable,
             _ => Refusal::Token(e),
         }
     }
@@ -59,6 +64,7 @@ impl Refusal {
             Refusal::Token(_) => 401,
             Refusal::Forbidden | Refusal::OriginNotAllowed => 403,
             Refusal::ServerMisconfigured => 500,
+            Refusal::KeysUnavailable => 503,
         }
     }
 
@@ -68,6 +74,7 @@ impl Refusal {
             Refusal::Token(e) => e.code().as_str(),
             Refusal::Forbidden => "forbidden",
             Refusal::OriginNotAllowed => "origin_not_allowed",
+            Refusal::KeysUnavailable => ErrorCode::KeysUnavailable.as_str(),
             Refusal::ServerMisconfigured => "server_misconfigured",
         }
     }
@@ -100,6 +107,7 @@ impl Refusal {
                     .into()
             }
             Refusal::ServerMisconfigured => "The server is not configured correctly.".into(),
+            Refusal::KeysUnavailable => "The keys to check this token cannot be had right now: retry later.".into(),
         }
     }
 
@@ -112,7 +120,7 @@ impl Refusal {
             }
             Refusal::Token(_) => "invalid_token",
             Refusal::Forbidden => "insufficient_scope",
-            Refusal::OriginNotAllowed | Refusal::ServerMisconfigured => return None,
+            Refusal::OriginNotAllowed | Refusal::ServerMisconfigured | Refusal::KeysUnavailable => return None,
         };
         let parts = ["Bearer realm=\"", REALM, "\", error=\"", error, "\", error_description=\"", self.code(), "\""];
         Some(parts.concat())
@@ -218,11 +226,53 @@ pub fn session_cache_cookie(cookie_header: &str, prefix: &str) -> Option<String>
     })
 }
 
-/// Steps 1 and 2 of every task route. 1: a valid token: the bearer token when the request has
-/// an `Authorization` header, else a token from a cookie the policy reads (401 otherwise); a
-/// change (POST, PUT, PATCH, DELETE) authenticated by a cookie must come from the request's
-/// own origin or a listed one (403 `origin_not_allowed`). 2: when the path names a user, the
-/// token's user is that user (403 `forbidden`).
+/// The token a request offers, and whether a cookie carried it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Credential<'a> {
+    /// The token.
+    pub token: alloc::borrow::Cow<'a, str>,
+    /// Whether it came from a cookie (then a change needs an allowed `Origin`).
+    pub from_cookie: bool,
+}
+
+/// Step 1, first half: the bearer token when the request has an `Authorization` header, else
+/// a token from a cookie the policy reads; `missing_token` otherwise.
+pub fn credential<'a>(cookies: &CookiePolicy, request: &Request<'a>) -> Result<Credential<'a>, Refusal> {
+    let missing = Refusal::Token(Error::new(ErrorCode::MissingToken));
+    match request.authorization {
+        Some(authorization) => {
+            let token = bearer_token(Some(authorization)).ok_or(missing)?;
+            Ok(Credential { token: token.into(), from_cookie: false })
+        }
+        None => {
+            let token = request.cookie.and_then(|c| cookies.token(c)).ok_or(missing)?;
+            Ok(Credential { token: token.into(), from_cookie: true })
+        }
+    }
+}
+
+/// Steps 1 and 2 of every task route, once the credential is known: the token verified by
+/// `verify` (401), a change (POST, PUT, PATCH, DELETE) a cookie authenticated coming from the
+/// request's own origin or a listed one (403 `origin_not_allowed`), and, when the path names a
+/// user, the token's user being that user (403 `forbidden`).
+pub fn authorize_with(
+    credential: &Credential<'_>,
+    verify: impl FnOnce(&str) -> crate::Result<Claims>,
+    cookies: &CookiePolicy,
+    request: &Request<'_>,
+    path_user: Option<&str>,
+) -> Result<Claims, Refusal> {
+    let claims = verify(&credential.token)?;
+    if credential.from_cookie && request.is_unsafe() && !cookies.allows_origin(request.origin, request.own_origin) {
+        return Err(Refusal::OriginNotAllowed);
+    }
+    match path_user {
+        Some(user) if user != claims.sub() => Err(Refusal::Forbidden),
+        _ => Ok(claims),
+    }
+}
+
+/// Steps 1 and 2 with the verifier's own keys: [`credential`], then [`authorize_with`].
 pub fn authorize(
     verifier: &Verifier,
     cookies: &CookiePolicy,
@@ -230,22 +280,8 @@ pub fn authorize(
     path_user: Option<&str>,
     now: u64,
 ) -> Result<Claims, Refusal> {
-    let missing = Refusal::Token(Error::new(ErrorCode::MissingToken));
-    let claims = match request.authorization {
-        Some(authorization) => verifier.verify(bearer_token(Some(authorization)).ok_or(missing)?, now)?,
-        None => {
-            let token = request.cookie.and_then(|c| cookies.token(c)).ok_or(missing)?;
-            let claims = verifier.verify(&token, now)?;
-            if request.is_unsafe() && !cookies.allows_origin(request.origin, request.own_origin) {
-                return Err(Refusal::OriginNotAllowed);
-            }
-            claims
-        }
-    };
-    match path_user {
-        Some(user) if user != claims.sub() => Err(Refusal::Forbidden),
-        _ => Ok(claims),
-    }
+    let credential = credential(cookies, request)?;
+    authorize_with(&credential, |token| verifier.verify(token, now), cookies, request, path_user)
 }
 
 /// Every error body of the API: `{"detail": ..., "code": ...}`, plus `"claim"` for token errors

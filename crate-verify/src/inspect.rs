@@ -7,7 +7,7 @@ use alloc::vec::Vec;
 use base64::Engine as _;
 
 use crate::b64::{self, B64};
-use crate::claims::Claims;
+use crate::claims::{Claims, Kind};
 use crate::error::{Error, ErrorCode};
 use crate::options::Options;
 use crate::session_cache;
@@ -62,20 +62,25 @@ pub fn inspect(token: &str, options: &Options, now: u64) -> Inspection {
         out.session_cache = shape;
         redacted.into_owned()
     });
-    let tag = parts.next().map(b64::decode_tag);
-    if out.header.is_none() || out.payload.is_none() || matches!(tag, Some(None)) {
+    let signature = parts.next().map(b64::decode_signature);
+    if out.header.is_none() || out.payload.is_none() || matches!(signature, Some(None)) {
         problem(malformed, &mut out);
     }
-    if let Some(header) = &out.header
-        && let Err(e) = check_header(header)
-    {
-        problem(e, &mut out);
-    }
-    if let Some(Some(None)) = tag {
+    // Without a key, every algorithm this build verifies is taken as configured.
+    let header = out.header.as_deref().map(|h| check_header(h, options, true));
+    let kind = match header {
+        Some(Ok(h)) => Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache },
+        Some(Err(e)) => {
+            problem(e, &mut out);
+            Kind::default()
+        }
+        None => Kind::default(),
+    };
+    if !kind.asymmetric && matches!(signature, Some(Some(b64::Signature::Bytes(_)))) {
         problem(Error::new(ErrorCode::InvalidSignature), &mut out);
     }
     if let Some(payload) = &out.payload
-        && let Err(e) = Claims::check(payload.clone(), 0, None, options, now)
+        && let Err(e) = Claims::check(payload.clone(), 0, None, kind, options, now)
     {
         problem(e, &mut out);
     }

@@ -141,6 +141,31 @@ pub(crate) fn as_str(raw: &RawValue) -> Option<Cow<'_, str>> {
     Text::deserialize(&mut de).ok().map(|Text(s)| Cow::Owned(s.into_owned()))
 }
 
+/// Calls `f` on each element of a raw JSON array, as raw text; `false` when `raw` is not an
+/// array.
+#[cfg(feature = "jwks")]
+pub(crate) fn for_each_element<'de>(raw: &'de RawValue, mut f: impl FnMut(&'de RawValue)) -> bool {
+    struct V<F>(F);
+    impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for V<F> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("an array")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(element) = seq.next_element::<&'de RawValue>()? {
+                (self.0)(element);
+            }
+            Ok(())
+        }
+        fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+            Err(de::Error::custom("unexpected JSON type"))
+        }
+        refuse!(visit_bool(bool), visit_i64(i64), visit_u64(u64), visit_f64(f64), visit_str(&str), visit_unit());
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    raw.get().starts_with('[') && de.deserialize_any(V(&mut f)).is_ok()
+}
+
 /// Calls `f` on each string of a raw JSON array of strings; `false` when `raw` is not an
 /// array or holds anything but strings.
 pub(crate) fn for_each_str_in_array(raw: &RawValue, mut f: impl FnMut(&str)) -> bool {

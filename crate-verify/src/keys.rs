@@ -93,6 +93,12 @@ impl KeyRing {
         Ok(Self { keys: alloc::vec![Key::new(secret)?] })
     }
 
+    /// A ring without keys, for a verifier of asymmetric tokens only: every HS256 token is then
+    /// `invalid_signature`. Nothing can be signed with it.
+    pub fn empty() -> Self {
+        Self { keys: Vec::new() }
+    }
+
     /// A ring from keys, the first being current. Versions, when given, must be unique.
     pub fn from_keys(keys: Vec<Key>) -> Result<Self> {
         if keys.is_empty() || keys.len() > MAX_KEYS {
@@ -137,7 +143,12 @@ impl KeyRing {
         }
     }
 
-    /// The current key, used for signing.
+    /// The current key, used for signing (`None` for [`KeyRing::empty`]).
+    pub fn current_key(&self) -> Option<&Key> {
+        self.keys.first()
+    }
+
+    /// The current key, used for signing. Panics on [`KeyRing::empty`], which no signer holds.
     pub fn current(&self) -> &Key {
         &self.keys[0]
     }

@@ -31,24 +31,31 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[macro_use]
+mod error;
+mod alg;
 mod b64;
 pub mod catalog;
 mod claims;
 #[cfg(feature = "std")]
 mod clock;
-mod error;
 pub mod http;
 mod inspect;
 mod json;
+#[cfg(feature = "jwks")]
+pub mod jwks;
 mod keys;
 mod options;
+#[cfg(feature = "jwks")]
+pub mod pubkey;
 pub mod session_cache;
 pub mod settings;
 mod sign;
 mod time;
 mod verify;
 
-pub use claims::{Claims, MAX_SUB_CHARS};
+pub use alg::Algorithm;
+pub use claims::{Claims, MAX_SUB_CHARS, SESSION_CACHE_AUDIENCE};
 #[cfg(feature = "std")]
 pub use clock::now;
 pub use error::{Claim, Error, ErrorCode, Result};
@@ -57,7 +64,7 @@ pub use keys::{Key, KeyRing, MAX_KEYS, MIN_KEY_LEN};
 pub use options::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY, Options};
 pub use sign::{DEFAULT_LIFETIME, sign_claims, sign_json};
 pub use time::{MAX_NUMERIC_DATE, NumericDate};
-pub use verify::Verifier;
+pub use verify::{Header, SESSION_CACHE_TYP, Verifier};
 
 /// Re-exported so callers of [`sign_claims`] need no direct `serde_json` dependency.
 pub use serde_json;

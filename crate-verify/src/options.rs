@@ -19,6 +19,12 @@ pub struct Options {
     pub issuer: Option<String>,
     /// When set, `aud` (a string or an array of strings) must contain it (`JWT_AUDIENCE`).
     pub audience: Option<String>,
+    /// What an asymmetric token's `iss` must be when `issuer` is not set (`BETTER_AUTH_URL`,
+    /// as Better Auth's `jwt()` plugin writes it). Asymmetric tokens always need an `iss`:
+    /// with neither set, they are `invalid_issuer`.
+    pub jwks_issuer: Option<String>,
+    /// Likewise for `aud` (`BETTER_AUTH_URL`).
+    pub jwks_audience: Option<String>,
     /// When set, tokens whose `iat` is older than this many seconds are expired (`iat` required).
     pub max_age: Option<u64>,
     /// The longest token accepted, in bytes.
@@ -36,6 +42,8 @@ impl Default for Options {
             leeway: 0,
             issuer: None,
             audience: None,
+            jwks_issuer: None,
+            jwks_audience: None,
             max_age: None,
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
             require_exp: true,

@@ -11,6 +11,8 @@ use core::fmt;
 
 use crate::error::ErrorCode;
 use crate::http::{CookiePolicy, DEFAULT_COOKIE_PREFIX};
+#[cfg(feature = "jwks")]
+use crate::jwks::KeySet;
 use crate::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
 use crate::options::{MAX_LEEWAY, Options};
 use crate::verify::Verifier;
@@ -31,6 +33,15 @@ pub const BETTER_AUTH_SESSION_CACHE: &str = "BETTER_AUTH_SESSION_CACHE";
 pub const BETTER_AUTH_COOKIE_PREFIX: &str = "BETTER_AUTH_COOKIE_PREFIX";
 /// Comma-separated origins allowed by CORS, and to send changes a cookie authenticates.
 pub const CORS_ORIGINS: &str = "CORS_ORIGINS";
+/// A JWK Set, inline (JSON), for asymmetric tokens.
+pub const JWKS: &str = "JWKS";
+/// Where to fetch the JWK Set, when `JWKS` is not set.
+pub const JWKS_URL: &str = "JWKS_URL";
+/// Better Auth's base URL: the default `iss`/`aud` of asymmetric tokens, and of `JWKS_URL`
+/// (`{BETTER_AUTH_URL}/api/auth/jwks`).
+pub const BETTER_AUTH_URL: &str = "BETTER_AUTH_URL";
+/// Where Better Auth's `jwt()` plugin serves its JWK Set, under its base URL.
+pub const BETTER_AUTH_JWKS_PATH: &str = "/api/auth/jwks";
 
 /// Every variable read here, with what it means (for docs and `--help` texts).
 pub const VARIABLES: &[(&str, &str)] = &[
@@ -48,6 +59,12 @@ pub const VARIABLES: &[(&str, &str)] = &[
         CORS_ORIGINS,
         "comma-separated origins allowed by CORS and to send changes a cookie authenticates (`*`: any origin, without credentials)",
     ),
+    (JWKS, "a JWK Set (JSON) for asymmetric tokens (EdDSA, ES256, ES512, RS256, PS256)"),
+    (JWKS_URL, "where to fetch the JWK Set when `JWKS` is not set (default `{BETTER_AUTH_URL}/api/auth/jwks`)"),
+    (
+        BETTER_AUTH_URL,
+        "Better Auth's base URL: the `iss` and `aud` asymmetric tokens must carry unless JWT_ISSUER / JWT_AUDIENCE say otherwise, and the JWK Set's default place",
+    ),
 ];
 
 /// Why settings cannot be used: the variable at fault and what is wrong, never its value.
@@ -64,6 +81,8 @@ enum Problem {
     BadRing,
     BadLeeway,
     BadFlag,
+    #[cfg_attr(not(feature = "jwks"), allow(dead_code))]
+    BadJwks,
 }
 
 impl SettingsError {
@@ -93,6 +112,7 @@ impl fmt::Display for SettingsError {
             }
             Problem::BadLeeway => write!(f, "{v} must be a whole number of seconds from 0 to {MAX_LEEWAY}"),
             Problem::BadFlag => write!(f, "{v} must be true or false"),
+            Problem::BadJwks => write!(f, "{v} is not a JWK Set (a JSON object with a \"keys\" array)"),
         }
     }
 }
@@ -114,6 +134,33 @@ pub struct Settings {
     pub options: Options,
     /// From `BETTER_AUTH_SESSION_CACHE`, `BETTER_AUTH_COOKIE_PREFIX`, `CORS_ORIGINS`.
     pub cookies: CookiePolicy,
+    /// From `JWKS`, `JWKS_URL`, `BETTER_AUTH_URL`: where asymmetric tokens' keys come from.
+    #[cfg(feature = "jwks")]
+    pub key_source: Option<KeySource>,
+}
+
+/// Where the keys of asymmetric tokens come from.
+#[cfg(feature = "jwks")]
+#[derive(Clone, Debug)]
+pub enum KeySource {
+    /// `JWKS`: a set given inline.
+    Inline(KeySet),
+    /// `JWKS_URL`, or `{BETTER_AUTH_URL}/api/auth/jwks`: fetched by the host.
+    Url(String),
+}
+
+/// `JWKS`, else `JWKS_URL`, else `{BETTER_AUTH_URL}/api/auth/jwks`; none of them: no keys.
+#[cfg(feature = "jwks")]
+pub fn key_source_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Option<KeySource>, SettingsError> {
+    let trimmed = |name| present(var(name)).map(|v| String::from(v.trim()));
+    if let Some(json) = trimmed(JWKS) {
+        let (set, _skipped) =
+            KeySet::parse(&json).map_err(|_| SettingsError { variable: JWKS, problem: Problem::BadJwks })?;
+        return Ok(Some(KeySource::Inline(set)));
+    }
+    let url = trimmed(JWKS_URL)
+        .or_else(|| trimmed(BETTER_AUTH_URL).map(|base| [base.trim_end_matches('/'), BETTER_AUTH_JWKS_PATH].concat()));
+    Ok(url.map(KeySource::Url))
 }
 
 impl Settings {
@@ -123,12 +170,27 @@ impl Settings {
         let keys = keys_from_env(&var)?;
         let options = options_from_env(&var)?;
         let cookies = cookies_from_env(&var)?;
-        Ok(Self { keys, options, cookies })
+        Ok(Self {
+            keys,
+            options,
+            cookies,
+            #[cfg(feature = "jwks")]
+            key_source: key_source_from_env(&var)?,
+        })
     }
 
-    /// The verifier these settings describe.
-    pub fn verifier(self) -> Verifier {
-        Verifier::new(self.keys, self.options).expect("options_from_env only returns valid options")
+    /// The verifier these settings describe (for a set fetched from a URL, its host passes
+    /// the set to [`Verifier::verify_with`]).
+    pub fn verifier(&self) -> Verifier {
+        let v = Verifier::new(self.keys.clone(), self.options.clone())
+            .expect("options_from_env only returns valid options");
+        #[cfg(feature = "jwks")]
+        let v = match &self.key_source {
+            Some(KeySource::Inline(set)) => v.with_key_set(set.clone()),
+            Some(KeySource::Url(_)) => v.with_fetched_keys(),
+            None => v,
+        };
+        v
     }
 }
 
@@ -161,6 +223,8 @@ pub fn options_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Options,
         leeway,
         issuer: trimmed(JWT_ISSUER),
         audience: trimmed(JWT_AUDIENCE),
+        jwks_issuer: trimmed(BETTER_AUTH_URL),
+        jwks_audience: trimmed(BETTER_AUTH_URL),
         accept_session_cache: session_cache(&var)?,
         ..Options::default()
     })
@@ -247,6 +311,34 @@ mod tests {
         let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (CORS_ORIGINS, " http://a:3000/ , ,https://b")]))
             .unwrap();
         assert_eq!(s.cookies.allowed_origins, ["http://a:3000", "https://b"]);
+    }
+
+    #[cfg(feature = "jwks")]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn keys_of_asymmetric_tokens_come_from_jwks_jwks_url_or_better_auth_url() {
+        let source = |pairs: &[(&str, &str)]| key_source_from_env(env(pairs));
+        assert!(source(&[]).unwrap().is_none());
+        let url = |s: Option<KeySource>| match s {
+            Some(KeySource::Url(u)) => u,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            url(source(&[(BETTER_AUTH_URL, "http://app.example/ ")]).unwrap()),
+            "http://app.example/api/auth/jwks"
+        );
+        let both = [(BETTER_AUTH_URL, "http://app.example"), (JWKS_URL, "https://keys.example/jwks")];
+        assert_eq!(url(source(&both).unwrap()), "https://keys.example/jwks");
+        assert!(matches!(source(&[(JWKS, r#"{"keys":[]}"#), (JWKS_URL, "x")]).unwrap(), Some(KeySource::Inline(_))));
+        assert_eq!(
+            source(&[(JWKS, "[]")]).unwrap_err().to_string(),
+            r#"JWKS is not a JWK Set (a JSON object with a "keys" array)"#
+        );
+        let o = options_from_env(env(&[(BETTER_AUTH_URL, "http://app.example")])).unwrap();
+        assert_eq!(
+            (o.issuer, o.jwks_issuer.as_deref(), o.jwks_audience.as_deref()),
+            (None, Some("http://app.example"), Some("http://app.example"))
+        );
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

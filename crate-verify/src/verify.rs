@@ -6,25 +6,76 @@ use alloc::vec::Vec;
 use base64::Engine as _;
 use serde_json::value::RawValue;
 
+use crate::alg::Algorithm;
 use crate::b64::{self, B64};
 use crate::claims::{Claims, Text};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
+#[cfg(feature = "jwks")]
+use crate::jwks::KeySet;
 use crate::keys::KeyRing;
 use crate::options::Options;
 
-/// An HS256 verifier: a key ring plus options, built once and reused for every token.
+/// The `typ` of Better Auth's session cookie cache when its `jwt()` plugin signs it.
+pub const SESSION_CACHE_TYP: &str = "better-auth.session-cache+jwt";
+
+/// A verifier: the HMAC key ring plus options, and, with feature `jwks`, a JWK Set for
+/// asymmetric tokens. Built once and reused for every token.
 #[derive(Clone, Debug)]
 pub struct Verifier {
     keys: KeyRing,
     options: Options,
+    /// Whether asymmetric tokens are checked (a JWK Set is configured, given or fetched).
+    asymmetric: bool,
+    #[cfg(feature = "jwks")]
+    key_set: Option<KeySet>,
+}
+
+/// What a token's header says, read by step 3.
+#[derive(Clone, Copy, Debug)]
+pub struct Header<'a> {
+    /// The algorithm.
+    pub alg: Algorithm,
+    /// `kid`, raw, when present.
+    pub(crate) kid: Option<&'a RawValue>,
+    /// Whether `typ` says it is Better Auth's JWKS-signed session cookie cache.
+    pub session_cache: bool,
+}
+
+impl Header<'_> {
+    /// `kid`, when a string.
+    pub fn kid(&self) -> Option<String> {
+        self.kid.and_then(json::as_str).map(String::from)
+    }
 }
 
 impl Verifier {
     /// Builds a verifier; [`ErrorCode::InvalidConfig`] when the options are out of range.
     pub fn new(keys: KeyRing, options: Options) -> Result<Self> {
         options.validate()?;
-        Ok(Self { keys, options })
+        Ok(Self {
+            keys,
+            options,
+            asymmetric: false,
+            #[cfg(feature = "jwks")]
+            key_set: None,
+        })
+    }
+
+    /// The same verifier, checking asymmetric tokens against `set` (a JWK Set given inline).
+    #[cfg(feature = "jwks")]
+    pub fn with_key_set(mut self, set: KeySet) -> Self {
+        self.key_set = Some(set);
+        self.asymmetric = true;
+        self
+    }
+
+    /// The same verifier, checking asymmetric tokens against a set its host fetches and passes
+    /// to [`Verifier::verify_with`] (`JWKS_URL`).
+    #[cfg(feature = "jwks")]
+    pub fn with_fetched_keys(mut self) -> Self {
+        self.asymmetric = true;
+        self
     }
 
     /// The key ring.
@@ -37,50 +88,91 @@ impl Verifier {
         &self.options
     }
 
+    /// Whether asymmetric tokens are checked (else they are `unsupported_algorithm`).
+    pub fn checks_asymmetric(&self) -> bool {
+        self.asymmetric
+    }
+
     /// Verifies `token` at `now` (seconds since the epoch). The first failing check, in the
     /// contract's order, decides the error: size, shape, header, signature, claims.
     pub fn verify(&self, token: &str, now: u64) -> Result<Claims> {
-        // 1. Size.
-        if token.is_empty() {
-            return Err(Error::new(ErrorCode::MissingToken));
-        }
-        if token.len() > self.options.max_token_len {
-            return Err(Error::new(ErrorCode::TokenTooLarge));
-        }
+        #[cfg(feature = "jwks")]
+        return self.verify_with(token, now, self.key_set.as_ref());
+        #[cfg(not(feature = "jwks"))]
+        self.check(token, now, |_, _, _| Err(Error::new(ErrorCode::UnsupportedAlgorithm)))
+    }
 
-        // 2. Shape: three canonical base64url segments. Header and payload are decoded into
-        //    one buffer (the only allocation on the success path); the tag onto the stack.
+    /// Verifies `token` against `set` for an asymmetric token (`None`: none could be had,
+    /// `keys_unavailable`).
+    #[cfg(feature = "jwks")]
+    pub fn verify_with(&self, token: &str, now: u64, set: Option<&KeySet>) -> Result<Claims> {
+        self.check(token, now, |header, input, signature| {
+            let set = set.ok_or(Error::new(ErrorCode::KeysUnavailable))?;
+            let kid = header.kid.and_then(json::as_str).filter(|k| !k.is_empty());
+            let key = kid.and_then(|k| set.get(&k)).ok_or(Error::new(ErrorCode::UnknownKey))?;
+            match key.verify(header.alg, input, signature) {
+                true => Ok(()),
+                false => Err(Error::new(ErrorCode::InvalidSignature)),
+            }
+        })
+    }
+
+    /// Steps 1 to 3 only: what the header says (for a host deciding to fetch keys first).
+    pub fn peek(&self, token: &str) -> Result<(Algorithm, Option<String>)> {
+        let (header_b64, _, _) = shape(token, &self.options)?;
+        let header = B64.decode(header_b64).map_err(|_| Error::new(ErrorCode::MalformedToken))?;
+        let header = core::str::from_utf8(&header).map_err(|_| Error::new(ErrorCode::MalformedToken))?;
+        let h = check_header(header, &self.options, self.asymmetric)?;
+        Ok((h.alg, h.kid()))
+    }
+
+    /// The checks, with `asymmetric` deciding step 4 for an asymmetric token (given the
+    /// header, the signing input and the signature segment).
+    fn check(
+        &self,
+        token: &str,
+        now: u64,
+        asymmetric: impl FnOnce(&Header<'_>, &[u8], &[u8]) -> Result<()>,
+    ) -> Result<Claims> {
+        // 1. Size, and 2. shape: three canonical base64url segments. Header and payload are
+        //    decoded into one buffer (the only allocation on the success path).
+        let (header_b64, payload_b64, tag_b64) = shape(token, &self.options)?;
         let malformed = || Error::new(ErrorCode::MalformedToken);
-        let (header_b64, rest) = token.split_once('.').ok_or_else(malformed)?;
-        let (payload_b64, tag_b64) = rest.split_once('.').ok_or_else(malformed)?;
-        if tag_b64.contains('.') {
-            return Err(malformed());
-        }
         let mut buf = Vec::with_capacity(
             b64::decoded_len_estimate(header_b64.len()) + b64::decoded_len_estimate(payload_b64.len()),
         );
         B64.decode_vec(header_b64, &mut buf).map_err(|_| malformed())?;
         let header_len = buf.len();
         B64.decode_vec(payload_b64, &mut buf).map_err(|_| malformed())?;
-        let tag = b64::decode_tag(tag_b64).ok_or_else(malformed)?;
+        let signature = b64::decode_signature(tag_b64).ok_or_else(malformed)?;
 
         // 3. Header.
-        let header = core::str::from_utf8(&buf[..header_len]).map_err(|_| malformed())?;
-        let kid = check_header(header)?;
+        let header = core::str::from_utf8(buf.get(..header_len).unwrap_or_default()).map_err(|_| malformed())?;
+        let h = check_header(header, &self.options, self.asymmetric)?;
 
-        // 4. Signature, over the ASCII `header.payload`, against the candidate keys.
-        let signing_input = &token.as_bytes()[..header_b64.len() + 1 + payload_b64.len()];
-        let kid_str = kid.and_then(json::as_str);
-        let candidates = self.keys.candidates(kid_str.as_deref(), kid.is_some());
-        let signed = tag.is_some_and(|tag| candidates.iter().any(|k| k.verify_mac(signing_input, &tag)));
-        if !signed {
-            return Err(Error::new(ErrorCode::InvalidSignature));
+        // 4. Signature, over the ASCII `header.payload`: HS256 against the candidate keys of
+        //    the ring, anything else against the key of the set its `kid` names.
+        let signing_input = token.as_bytes().get(..header_b64.len() + 1 + payload_b64.len()).unwrap_or_default();
+        let kid_str = h.kid.and_then(json::as_str);
+        if h.alg.is_asymmetric() {
+            asymmetric(&h, signing_input, signature.as_bytes())?;
+        } else {
+            // A tag of any length but 32 bytes never matches.
+            let candidates = self.keys.candidates(kid_str.as_deref(), h.kid.is_some());
+            let tag = match &signature {
+                b64::Signature::Tag(tag) => Some(tag),
+                b64::Signature::Bytes(_) => None,
+            };
+            if !tag.is_some_and(|tag| candidates.iter().any(|k| k.verify_mac(signing_input, tag))) {
+                return Err(Error::new(ErrorCode::InvalidSignature));
+            }
         }
         let kid = kid_str.map(|k| Text::of(header, k));
+        let kind = crate::claims::Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache };
 
         // 5. Claims. The header was UTF-8, so this only fails on the payload.
         let json = String::from_utf8(buf).map_err(|_| malformed())?;
-        Claims::check(json, header_len, kid, &self.options, now)
+        Claims::check(json, header_len, kid, kind, &self.options, now)
     }
 
     /// Verifies `token` against the system clock.
@@ -90,9 +182,28 @@ impl Verifier {
     }
 }
 
-/// Step 3: a JSON object without duplicate names; `alg` exactly `HS256`; `typ`, when
-/// present, `JWT` in any case; no `crit` or `b64`. Returns the raw `kid`, if any.
-pub(crate) fn check_header(header: &str) -> Result<Option<&RawValue>> {
+/// Steps 1 and 2: the size, then three segments (not yet decoded).
+fn shape<'t>(token: &'t str, options: &Options) -> Result<(&'t str, &'t str, &'t str)> {
+    if token.is_empty() {
+        return Err(Error::new(ErrorCode::MissingToken));
+    }
+    if token.len() > options.max_token_len {
+        return Err(Error::new(ErrorCode::TokenTooLarge));
+    }
+    let malformed = || Error::new(ErrorCode::MalformedToken);
+    let (header_b64, rest) = token.split_once('.').ok_or_else(malformed)?;
+    let (payload_b64, tag_b64) = rest.split_once('.').ok_or_else(malformed)?;
+    if tag_b64.contains('.') {
+        return Err(malformed());
+    }
+    Ok((header_b64, payload_b64, tag_b64))
+}
+
+/// Step 3: a JSON object without duplicate names; `alg` exactly `HS256`, or an asymmetric
+/// algorithm this build verifies when a JWK Set is configured (`asymmetric`); `typ`, when
+/// present, `JWT` in any case (or, for an asymmetric token where the session cookie cache is
+/// accepted, [`SESSION_CACHE_TYP`]); no `crit` or `b64`.
+pub(crate) fn check_header<'a>(header: &'a str, options: &Options, asymmetric: bool) -> Result<Header<'a>> {
     let (mut alg, mut typ, mut kid, mut unsupported) = (None, None, None, false);
     let is_object = json::for_each_member(header, |name, value| match name {
         "alg" => alg = Some(value),
@@ -104,12 +215,17 @@ pub(crate) fn check_header(header: &str) -> Result<Option<&RawValue>> {
     if !is_object {
         return Err(Error::new(ErrorCode::MalformedToken));
     }
-    if alg.and_then(json::as_str).as_deref() != Some("HS256") {
-        return Err(Error::new(ErrorCode::UnsupportedAlgorithm));
-    }
-    let typ_ok = typ.is_none_or(|t| json::as_str(t).is_some_and(|t| t.eq_ignore_ascii_case("JWT")));
+    let alg = alg
+        .and_then(json::as_str)
+        .and_then(|a| Algorithm::parse(&a))
+        .filter(|a| !a.is_asymmetric() || (asymmetric && a.is_supported()))
+        .ok_or(Error::new(ErrorCode::UnsupportedAlgorithm))?;
+    let typ = typ.map(|t| json::as_str(t).ok_or(Error::new(ErrorCode::UnsupportedHeader))).transpose()?;
+    let session_cache =
+        alg.is_asymmetric() && options.accept_session_cache && typ.as_deref() == Some(SESSION_CACHE_TYP);
+    let typ_ok = typ.is_none_or(|t| t.eq_ignore_ascii_case("JWT")) || session_cache;
     if !typ_ok || unsupported {
         return Err(Error::new(ErrorCode::UnsupportedHeader));
     }
-    Ok(kid)
+    Ok(Header { alg, kid, session_cache })
 }

@@ -3,9 +3,9 @@
 // the same under full/) initialize their Wasm, bind it, and re-export. The core build verifies,
 // inspects and signs; the full build adds `authorize` (the crate's HTTP rules). Codes,
 // sentences, claim names and limits come from contract.js, generated from the Rust crate.
-import { ERROR_CODES, ERRORS, REFUSAL_CODES, CLAIMS, LIMITS, SETTINGS } from './contract.js';
+import { ERROR_CODES, ERRORS, REFUSAL_CODES, CLAIMS, LIMITS, SETTINGS, ALGORITHMS } from './contract.js';
 
-export { ERROR_CODES, ERRORS, CLAIMS, LIMITS };
+export { ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS };
 
 /** A failed verification (or a key that cannot be used): a stable `code`, maybe a `claim`. */
 export class TokenError extends Error {
@@ -47,8 +47,10 @@ function resolveKeys(keys) {
     if (typeof keys.secrets === 'string') return { ring: keys.secrets };
     if (keys.secret instanceof Uint8Array) return { secret: keys.secret };
     if (typeof keys.secret === 'string') return { secret: text(keys.secret) };
+    // A JWK Set alone: asymmetric tokens only (HS256 tokens never verify).
+    if (keys.jwks !== undefined || keys.jwksUrl !== undefined) return {};
     const value = (name) => (typeof keys[name] === 'string' ? keys[name] : undefined);
-    return { env: [value(SETTINGS.secret), value(SETTINGS.secrets)] };
+    return { env: [value(SETTINGS.secret), value(SETTINGS.secrets)], jwksEnv: [value(SETTINGS.jwks), value(SETTINGS.jwksUrl), value(SETTINGS.betterAuthUrl)] };
   }
   throw new TokenError('invalid_config', undefined, 'keys must be a secret string, a Uint8Array, { secret }, { secrets } (a BETTER_AUTH_SECRETS ring) or an environment object');
 }
@@ -136,7 +138,10 @@ export function bind(wasm) {
    * `cookiePrefix`, `tokenCookie`, `allowedOrigins`). Key schedules are computed once, here.
    */
   function createVerifier(keys, options = {}) {
-    const { secret, ring, env } = resolveKeys(keys);
+    const { secret, ring, env, jwksEnv } = resolveKeys(keys);
+    if (!full && keys && (keys.jwks !== undefined || keys.jwksUrl !== undefined)) {
+      throw new TokenError('invalid_config', undefined, 'JWK Sets need taskgate-verify/full');
+    }
     const leeway = integer(options.leeway, 'leeway', 0, LIMITS.max_leeway_seconds, 0);
     const maxTokenLength = integer(options.maxTokenLength, 'maxTokenLength', 1, 2 ** 31 - 1, LIMITS.max_token_bytes);
     const maxAge = options.maxAge === undefined ? undefined : integer(options.maxAge, 'maxAge', 0, Number.MAX_SAFE_INTEGER);
@@ -153,15 +158,53 @@ export function bind(wasm) {
       throw tokenError(n, options.sessionCache && !full ? 'the session cookie cache needs taskgate-verify/full' : undefined);
     }
     if (full) v.setCookiePolicy(optionalString(options.cookiePrefix, 'cookiePrefix'), optionalString(options.tokenCookie, 'tokenCookie'), allowedOrigins);
+    // Asymmetric tokens: a JWK Set given (sync), or fetched from a URL (async verify); from an
+    // environment, JWKS / JWKS_URL / BETTER_AUTH_URL by the crate's settings rules.
+    let { jwks, jwksUrl } = keys && typeof keys === 'object' && !(keys instanceof Uint8Array) ? keys : {};
+    if (full && jwksEnv?.some((v) => v !== undefined)) {
+      try {
+        jwksUrl = v.setKeySourceFromEnv(...jwksEnv) ?? undefined;
+      } catch (n) {
+        throw tokenError(n, 'JWKS is not a JWK Set');
+      }
+    } else if (jwks !== undefined || jwksUrl !== undefined) {
+      const json = jwks === undefined ? undefined : typeof jwks === 'string' ? jwks : JSON.stringify(jwks);
+      try {
+        v.setKeySource(json, jwks === undefined, optionalString(options.jwksIssuer, 'jwksIssuer'), optionalString(options.jwksAudience, 'jwksAudience'));
+      } catch (n) {
+        throw tokenError(n, 'keys.jwks is not a JWK Set');
+      }
+    }
     const verified = (n) => {
       if (n !== 0) throw tokenError(n);
       return new Verified(v.sub(), v.decoded(), v.headerLength());
     };
+    // For a fetched set: the crate decides when to fetch (first need, 10 minutes, a new kid at
+    // most every 30 s); one fetch at a time, bounded by the fetch timeout.
+    let inflight;
+    const fetcher = options.fetch ?? globalThis.fetch;
+    const refresh = async (needsKeys) => {
+      if (inflight) await inflight;
+      if (!needsKeys()) return;
+      inflight = (async () => {
+        try {
+          const r = await fetcher(jwksUrl, { signal: AbortSignal.timeout(LIMITS.jwks_fetch_timeout_seconds * 1000), headers: { accept: 'application/json' } });
+          if (r.ok) v.keysFetched(await r.text(), clock());
+        } catch { /* no set: keys_unavailable, and retried after the refetch interval */ } finally {
+          inflight = undefined;
+        }
+      })();
+      await inflight;
+    };
+    const verifySync = (token) => {
+      if (typeof token !== 'string') throw new TokenError('missing_token');
+      return verified(v.verify(token, clock()));
+    };
     const verifier = {
-      /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError. */
-      verify(token) {
-        if (typeof token !== 'string') throw new TokenError('missing_token');
-        return verified(v.verify(token, clock()));
+      /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError (a Promise of it with `jwksUrl`). */
+      verify: jwksUrl === undefined ? verifySync : async (token) => {
+        if (typeof token === 'string') await refresh(() => v.needsKeys(token, clock()));
+        return verifySync(token);
       },
       /** Releases the Wasm memory now (it is also released when garbage-collected). */
       free() {
@@ -176,11 +219,18 @@ export function bind(wasm) {
        * rule for a change a cookie authenticates, and the user `pathUser` when given.
        * `{ ok: true, verified }` or `{ ok: false, error, status, challenge, body }`.
        */
-      verifier.authorize = ({ authorization, cookie, method, origin, ownOrigin, pathUser } = {}) => {
+      const authorize = ({ authorization, cookie, method, origin, ownOrigin, pathUser } = {}) => {
         const n = v.authorize(str(authorization), str(cookie), str(method), str(origin), str(ownOrigin), str(pathUser), clock());
         if (n === 0) return { ok: true, verified: verified(0) };
         const error = tokenError(n);
-        return { ok: false, error, ...refusalOf(error) };
+        const answer = { ok: false, error, ...refusalOf(error) };
+        if (answer.status === 503) answer.retryAfter = v.retryAfter(clock());
+        return answer;
+      };
+      verifier.authorize = jwksUrl === undefined ? authorize : async (request = {}) => {
+        // Keys first, when the token the request offers needs them (the crate finds it).
+        await refresh(() => v.needsKeysFor(str(request.authorization), str(request.cookie), clock()));
+        return authorize(request);
       };
     }
     return verifier;
@@ -270,7 +320,17 @@ export function bind(wasm) {
     }
   }
 
+  /**
+   * The signature layer alone (full build), for published test vectors: whether `signature`
+   * is a valid `alg` signature of `message` by the key `jwk`: `true`, `false`, or `null` when
+   * the key cannot be used.
+   */
+  function checkSignature(alg, jwk, message, signature) {
+    const r = wasm.checkSignature(alg, JSON.stringify({ keys: [jwk] }), message, signature);
+    return r < 0 ? null : r === 1;
+  }
+
   const api = { createVerifier, verify, inspect, sign };
-  if (full) api.refusalOf = refusalOf;
+  if (full) Object.assign(api, { refusalOf, checkSignature });
   return api;
 }

@@ -13,4 +13,4 @@ if (!(wasmModule instanceof WebAssembly.Module) && Object.prototype.toString.cal
 glue.initSync({ module: wasmModule });
 
 export const { createVerifier, verify, inspect, sign } = bind(glue);
-export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS } from './api.js';
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';

@@ -1,8 +1,16 @@
 // `taskgate-verify/full`: everything `taskgate-verify` has, over the full Wasm build, whose
 // verifiers also `authorize` requests by the TaskGate Worker's own HTTP rules.
-import type { Keys, VerifyOptions, Verified, TokenError, Inspection, SignOptions } from './index.js';
+import type { Keys, JwkSet, VerifyOptions, Verified, TokenError, Inspection, SignOptions } from './index.js';
 
 export * from './index.js';
+
+/**
+ * Keys of the full build: besides the HMAC secret forms, a JWK Set for asymmetric tokens
+ * (EdDSA, ES256, ES512, RS256, PS256): `{ jwks }` given (then `verify` is synchronous) or
+ * `{ jwksUrl }` fetched when needed (then `verify` and `authorize` return promises), alone or
+ * with `secret` / `secrets`.
+ */
+export type FullKeys = Keys | ({ jwks: JwkSet } & Partial<{ secret: string | Uint8Array; secrets: string }>) | ({ jwksUrl: string } & Partial<{ secret: string | Uint8Array; secrets: string }>);
 
 /** Options of the full build: which cookies may authenticate, and from which origins. */
 export interface FullVerifyOptions extends VerifyOptions {
@@ -12,6 +20,8 @@ export interface FullVerifyOptions extends VerifyOptions {
   tokenCookie?: string;
   /** Origins besides the request's own that may send a change a cookie authenticates. */
   allowedOrigins?: string | string[];
+  /** The fetch used for `jwksUrl` (default: the global one). */
+  fetch?: typeof fetch;
 }
 
 /** A request, as `authorize` reads it. */
@@ -38,6 +48,8 @@ export interface Refused {
   challenge?: string;
   /** The JSON error body. */
   body: string;
+  /** For 503 `keys_unavailable`: seconds until the JWK Set is fetched again (`Retry-After`). */
+  retryAfter?: number;
 }
 
 export interface FullVerifier {
@@ -47,9 +59,19 @@ export interface FullVerifier {
   free(): void;
 }
 
-export function createVerifier(keys: Keys, options?: FullVerifyOptions): FullVerifier;
+/** A verifier whose JWK Set is fetched from `jwksUrl`: its checks wait for the keys when they need them. */
+export interface FetchingVerifier {
+  verify(token: string): Promise<Verified>;
+  authorize(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
+  free(): void;
+}
+
+export function createVerifier(keys: { jwksUrl: string } & Partial<{ secret: string | Uint8Array; secrets: string }>, options?: FullVerifyOptions): FetchingVerifier;
+export function createVerifier(keys: FullKeys, options?: FullVerifyOptions): FullVerifier;
 export function verify(token: string, keys: Keys, options?: FullVerifyOptions): Verified;
 export function inspect(token: string, options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now' | 'sessionCache'>): Inspection;
 export function sign(claims: Record<string, unknown>, keys: Keys, options?: SignOptions): string;
 /** The HTTP answer for a TokenError, as the TaskGate Worker gives it (`weak_key`/`invalid_config`: 500). */
 export function refusalOf(error: TokenError): Omit<Refused, 'ok' | 'error'>;
+/** The signature layer alone, for published test vectors: `true`/`false`, or `null` when the key cannot be used. */
+export function checkSignature(alg: string, jwk: Record<string, unknown>, message: Uint8Array, signature: Uint8Array): boolean | null;

@@ -2,7 +2,7 @@ import type { ErrorCode, ClaimName, RefusalCode } from './contract.js';
 
 export type { ErrorCode, ClaimName, RefusalCode };
 /** Tables generated from the Rust crate: codes, their sentences and hints, claims, limits. */
-export { ERROR_CODES, ERRORS, CLAIMS, LIMITS } from './contract.js';
+export { ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './contract.js';
 
 /** A failed verification, or keys/options that cannot be used (`weak_key`, `invalid_config`). */
 export class TokenError extends Error {
@@ -27,6 +27,9 @@ export type Keys =
   | { secrets: string }
   | { BETTER_AUTH_SECRET?: string; BETTER_AUTH_SECRETS?: string };
 
+/** A JWK Set (RFC 7517): `{ keys: [...] }`, as an object or JSON text. */
+export type JwkSet = { keys: Record<string, unknown>[] } | string;
+
 /** Seconds since the epoch, a Date, or a function returning either. */
 export type Clock = number | Date | (() => number | Date);
 
@@ -43,6 +46,10 @@ export interface VerifyOptions {
   maxTokenLength?: number;
   /** Whether `exp` is required (default true). */
   requireExp?: boolean;
+  /** With a JWK Set: what an asymmetric token's `iss` must be unless `issuer` is set (your Better Auth base URL). */
+  jwksIssuer?: string;
+  /** With a JWK Set: what an asymmetric token's `aud` must contain unless `audience` is set (your Better Auth base URL). */
+  jwksAudience?: string;
   /** Accept Better Auth's session cookie cache (no `sub`; the user is `session.userId`). Default false. */
   sessionCache?: boolean;
   /** The clock (for tests). */

@@ -27,4 +27,4 @@ export interface ProxyOptions {
 }
 
 /** A `proxy(request)` for Next.js `proxy.ts` (Node runtime) or `middleware.ts` (Edge runtime). */
-export function createProxy(options?: ProxyOptions): (request: NextRequest) => NextResponse;
+export function createProxy(options?: ProxyOptions): (request: NextRequest) => Promise<NextResponse>;

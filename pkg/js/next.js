@@ -60,7 +60,7 @@ export function createProxy(options = {}) {
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(challenge ? { 'www-authenticate': challenge } : {}) },
   });
 
-  return function proxy(request) {
+  return async function proxy(request) {
     const { pathname, search } = request.nextUrl;
     // A client must never choose the user id header: drop any it sent, on every path.
     const headers = new Headers(request.headers);
@@ -70,7 +70,8 @@ export function createProxy(options = {}) {
     const v = getVerifier(); // a missing or weak secret is reported even without a token
     if (!v) return refusal(refusalOf(misconfigured));
     const pathUser = owner(pathname);
-    const result = v.authorize({
+    // A promise when the keys are a JWK Set fetched from `keys.jwksUrl`.
+    const result = await v.authorize({
       authorization: request.headers.get('authorization'),
       cookie: request.headers.get('cookie'),
       method: request.method,

@@ -77,6 +77,10 @@ fn key_ring(
     match (secret, ring) {
         (_, Some(ring)) => KeyRing::parse(&ring),
         (Some(secret), None) => KeyRing::from_secret(&secret),
+        // Asymmetric tokens only (a JWK Set is set next): HS256 tokens never verify.
+        #[cfg(feature = "full")]
+        (None, None) => Ok(KeyRing::empty()),
+        #[cfg(not(feature = "full"))]
         (None, None) => Err(Error::new(ErrorCode::InvalidConfig)),
     }
     .map_err(error_number)
@@ -89,6 +93,10 @@ pub struct Verifier {
     inner: Inner,
     #[cfg(feature = "full")]
     cookies: CookiePolicy,
+    /// For a JWK Set fetched by JavaScript (`jwksUrl`): the set and the crate's rules for
+    /// fetching it again.
+    #[cfg(feature = "full")]
+    key_cache: Option<taskgate_verify::jwks::KeyCache>,
     sub: String,
     decoded: String,
     header_len: usize,
@@ -122,12 +130,15 @@ impl Verifier {
             max_token_len: max_token_len as usize,
             require_exp,
             accept_session_cache: session_cache,
+            ..Options::default()
         };
         let inner = Inner::new(keys, options).map_err(error_number)?;
         Ok(Verifier {
             inner,
             #[cfg(feature = "full")]
             cookies: CookiePolicy::default(),
+            #[cfg(feature = "full")]
+            key_cache: None,
             sub: String::new(),
             decoded: String::new(),
             header_len: 0,
@@ -136,8 +147,125 @@ impl Verifier {
 
     /// Verifies `token` at `now` (seconds). 0 on success, else the error number.
     pub fn verify(&mut self, token: &str, now: f64) -> u32 {
-        let result = self.inner.verify(token, now.max(0.0) as u64);
+        let now = now.max(0.0) as u64;
+        #[cfg(feature = "full")]
+        let result = match &self.key_cache {
+            Some(cache) => self.inner.verify_with(token, now, cache.set()),
+            None => self.inner.verify(token, now),
+        };
+        #[cfg(not(feature = "full"))]
+        let result = self.inner.verify(token, now);
         self.keep(result.map_err(Refusal::Token))
+    }
+
+    /// Where asymmetric tokens' keys come from: a JWK Set (JSON) given inline, or (`fetched`) one
+    /// JavaScript fetches when `needsKeys` says so; `issuer`/`audience` are what their `iss` and
+    /// `aud` must be unless the options' own are set. Throws `invalid_config` for a set that is not one.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = setKeySource)]
+    pub fn set_key_source(
+        &mut self,
+        jwks: Option<String>,
+        fetched: bool,
+        issuer: Option<String>,
+        audience: Option<String>,
+    ) -> Result<(), u32> {
+        use taskgate_verify::jwks::{KeyCache, KeySet};
+        let mut options = self.inner.options().clone();
+        options.jwks_issuer = issuer;
+        options.jwks_audience = audience;
+        let inner = Inner::new(self.inner.keys().clone(), options).map_err(error_number)?;
+        self.inner = match jwks {
+            Some(json) => inner.with_key_set(KeySet::parse(&json).map_err(error_number)?.0),
+            None => inner.with_fetched_keys(),
+        };
+        self.key_cache = fetched.then(KeyCache::default);
+        Ok(())
+    }
+
+    /// The key source an environment describes (`JWKS`, else `JWKS_URL`, else
+    /// `{BETTER_AUTH_URL}/api/auth/jwks`; `iss`/`aud` default to `BETTER_AUTH_URL`), by the
+    /// crate's settings rules. Returns the URL JavaScript must fetch the set from, if any.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = setKeySourceFromEnv)]
+    pub fn set_key_source_from_env(
+        &mut self,
+        jwks: Option<String>,
+        jwks_url: Option<String>,
+        better_auth_url: Option<String>,
+    ) -> Result<Option<String>, u32> {
+        use taskgate_verify::settings::{self, KeySource};
+        let var = |name: &str| match name {
+            settings::JWKS => jwks.clone(),
+            settings::JWKS_URL => jwks_url.clone(),
+            settings::BETTER_AUTH_URL => better_auth_url.clone(),
+            _ => None,
+        };
+        let source = settings::key_source_from_env(var).map_err(|e| error_number(Error::new(e.code())))?;
+        let base = settings::present(better_auth_url.clone()).map(|u| String::from(u.trim()));
+        let mut options = self.inner.options().clone();
+        options.jwks_issuer = base.clone();
+        options.jwks_audience = base;
+        let inner = Inner::new(self.inner.keys().clone(), options).map_err(error_number)?;
+        let (inner, url) = match source {
+            Some(KeySource::Inline(set)) => (inner.with_key_set(set), None),
+            Some(KeySource::Url(url)) => (inner.with_fetched_keys(), Some(url)),
+            None => (inner, None),
+        };
+        self.key_cache = url.is_some().then(taskgate_verify::jwks::KeyCache::default);
+        self.inner = inner;
+        Ok(url)
+    }
+
+    /// Whether the JWK Set must be fetched before checking `token` at `now` (it is asymmetric,
+    /// and the set is missing, old, or lacks its `kid`, by the crate's rules). When `true`, the
+    /// fetch counts as started.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = needsKeys)]
+    pub fn needs_keys(&mut self, token: &str, now: f64) -> bool {
+        let now = now.max(0.0) as u64;
+        let (Some(cache), Ok((alg, kid))) = (self.key_cache.as_mut(), self.inner.peek(token)) else { return false };
+        let fetch = alg.is_asymmetric() && cache.plan(kid.as_deref(), now) == taskgate_verify::jwks::Plan::Fetch;
+        if fetch {
+            cache.fetching(now);
+        }
+        fetch
+    }
+
+    /// [`Verifier::needs_keys`] for the token a request offers (by the crate's HTTP rules: the
+    /// bearer token, else a cookie this verifier reads).
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = needsKeysFor)]
+    pub fn needs_keys_for(&mut self, authorization: Option<String>, cookie: Option<String>, now: f64) -> bool {
+        let request = taskgate_verify::http::Request {
+            authorization: authorization.as_deref(),
+            cookie: cookie.as_deref(),
+            ..Default::default()
+        };
+        match taskgate_verify::http::credential(&self.cookies, &request) {
+            Ok(credential) => self.needs_keys(&credential.token, now),
+            Err(_) => false,
+        }
+    }
+
+    /// A fetched JWK Set (JSON) came at `now`; `false` (and nothing kept) when it is not one.
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = keysFetched)]
+    pub fn keys_fetched(&mut self, jwks: &str, now: f64) -> bool {
+        match (self.key_cache.as_mut(), taskgate_verify::jwks::KeySet::parse(jwks)) {
+            (Some(cache), Ok((set, _))) => {
+                cache.fetched(set, now.max(0.0) as u64);
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Seconds until the JWK Set will be fetched again (for a `keys_unavailable` answer).
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = retryAfter)]
+    pub fn retry_after(&self, now: f64) -> f64 {
+        self.key_cache.as_ref().map_or(0.0, |c| c.retry_after(now.max(0.0) as u64) as f64)
     }
 
     /// Which cookies `authorize` reads (Better Auth's session cookie cache when the verifier
@@ -183,7 +311,14 @@ impl Verifier {
             own_origin: own_origin.as_deref(),
         };
         let now = now.max(0.0) as u64;
-        let result = taskgate_verify::http::authorize(&self.inner, &self.cookies, &request, path_user.as_deref(), now);
+        let set = self.key_cache.as_ref().map(|c| c.set());
+        let result = taskgate_verify::http::credential(&self.cookies, &request).and_then(|credential| {
+            let verify = |token: &str| match set {
+                Some(set) => self.inner.verify_with(token, now, set),
+                None => self.inner.verify(token, now),
+            };
+            taskgate_verify::http::authorize_with(&credential, verify, &self.cookies, &request, path_user.as_deref())
+        });
         self.keep(result)
     }
 
@@ -238,6 +373,17 @@ pub fn refusal(number: u32) -> String {
     out
 }
 
+/// The signature layer alone, for published test vectors: whether `signature` is a valid `alg`
+/// signature of `message` by the key of the one-key JWK Set `jwk_set`: 1 valid, 0 invalid, -1
+/// the key cannot be used.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = checkSignature)]
+pub fn check_signature(alg: &str, jwk_set: &str, message: &[u8], signature: &[u8]) -> i32 {
+    let Ok((set, _)) = taskgate_verify::jwks::KeySet::parse(jwk_set) else { return -1 };
+    let (Some(key), Some(alg)) = (set.keys().first(), taskgate_verify::Algorithm::parse(alg)) else { return -1 };
+    i32::from(key.verify(alg, message, signature))
+}
+
 /// Decodes a token without a key: `[header|null, payload|null, segments, session cache shape,
 /// problems...]` where each problem is an error number (the payload has `session.token`
 /// redacted). Never throws.
@@ -280,7 +426,11 @@ pub fn sign(
     env_secret: Option<String>,
     env_secrets: Option<String>,
 ) -> Result<String, u32> {
-    Ok(sign_json(&key_ring(secret, ring, from_env.then_some((env_secret, env_secrets)))?, payload_json))
+    let ring = key_ring(secret, ring, from_env.then_some((env_secret, env_secrets)))?;
+    if ring.current_key().is_none() {
+        return Err(error_number(Error::new(ErrorCode::InvalidConfig))); // nothing to sign with
+    }
+    Ok(sign_json(&ring, payload_json))
 }
 
 #[cfg(all(target_arch = "wasm32", not(test)))]
@@ -301,7 +451,10 @@ mod tests {
     #[test]
     fn refusal_numbers_round_trip() {
         let mut all: Vec<Refusal> = OTHER_REFUSALS.to_vec();
-        for code in ErrorCode::ALL.iter().filter(|c| !matches!(c, ErrorCode::WeakKey | ErrorCode::InvalidConfig)) {
+        // Codes that never make a token refusal of their own (they become 500 or 503).
+        let own =
+            |c: &&ErrorCode| !matches!(c, ErrorCode::WeakKey | ErrorCode::InvalidConfig | ErrorCode::KeysUnavailable);
+        for code in ErrorCode::ALL.iter().filter(own) {
             all.push(Refusal::Token(Error::new(*code)));
             for claim in Claim::ALL {
                 all.push(Refusal::Token(Error::about(*code, *claim)));

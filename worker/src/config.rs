@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use taskgate_verify::Verifier;
 use taskgate_verify::http::CookiePolicy;
-use taskgate_verify::settings::{CORS_ORIGINS, Settings, origins, present};
+use taskgate_verify::settings::{CORS_ORIGINS, KeySource, Settings, origins, present};
 use worker::Env;
 
 /// Everything the Worker needs that comes from its environment.
@@ -16,6 +16,9 @@ pub struct Config {
     /// Better Auth's session cookie (when `BETTER_AUTH_SESSION_CACHE=true`) and the origins of
     /// `CORS_ORIGINS`.
     pub cookies: CookiePolicy,
+    /// Where to fetch the JWK Set of asymmetric tokens (`JWKS_URL`, or Better Auth's), when it
+    /// is not given inline.
+    pub jwks_url: Option<String>,
 }
 
 impl Config {
@@ -35,14 +38,21 @@ pub fn get(env: &Env) -> &'static Config {
     CONFIG.get_or_init(|| {
         let var = |name: &str| present(env.var(name).ok().map(|v| v.to_string()));
         match Settings::from_env(var) {
-            Ok(settings) => Config { cookies: settings.cookies.clone(), verifier: Ok(settings.verifier()) },
+            Ok(settings) => Config {
+                cookies: settings.cookies.clone(),
+                verifier: Ok(settings.verifier()),
+                jwks_url: match &settings.key_source {
+                    Some(KeySource::Url(url)) => Some(url.clone()),
+                    _ => None,
+                },
+            },
             Err(e) => {
                 worker::console_error!(
                     "{}",
                     serde_json::json!({ "level": "error", "event": "config", "code": "server_misconfigured", "detail": e.to_string() })
                 );
                 let cookies = CookiePolicy { allowed_origins: origins(var(CORS_ORIGINS).as_deref()), ..CookiePolicy::default() };
-                Config { verifier: Err(e.to_string()), cookies }
+                Config { verifier: Err(e.to_string()), cookies, jwks_url: None }
             }
         }
     })

@@ -116,6 +116,15 @@ impl ApiError {
         )
     }
 
+    /// For 503 `keys_unavailable`: when to try again (`Retry-After`, seconds); other errors
+    /// are returned as they are.
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        if self.status == 503 {
+            self.header = Some(Box::new(("Retry-After", seconds.to_string())));
+        }
+        self
+    }
+
     /// The same error, naming the fields at fault.
     fn with_fields(mut self, fields: Fields) -> Self {
         self.fields = Some(fields);

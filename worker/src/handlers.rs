@@ -10,10 +10,10 @@ use worker::{Env, Request, Response};
 use crate::config::Config;
 use crate::error::{ApiCode, ApiError};
 use crate::http::{RawJson, empty, header, json, json_text, read_body};
-use crate::input;
 use crate::query::ListQuery;
 use crate::route::{Endpoint, Route, TaskOp, parse_id, percent_encode};
 use crate::store::{self, TaskStore};
+use crate::{input, keys};
 
 /// The OpenAPI 3.1 document, served as is.
 const OPENAPI: &str = include_str!("../openapi.json");
@@ -43,7 +43,19 @@ pub async fn serve(
                 origin: origin.as_deref(),
                 own_origin: own_origin(&url),
             };
-            http::authorize(verifier, &config.cookies, &request, Some(&route.user), now)?;
+            let credential = http::credential(&config.cookies, &request)?;
+            // An asymmetric token from a fetched JWK Set: make sure the set is fresh first.
+            if let (Some(url), Ok((alg, kid))) = (&config.jwks_url, verifier.peek(&credential.token))
+                && alg.is_asymmetric()
+            {
+                keys::refresh(url, kid.as_deref(), now).await;
+            }
+            let verify = |token: &str| match &config.jwks_url {
+                Some(_) => keys::with_set(|set| verifier.verify_with(token, now, set)),
+                None => verifier.verify(token, now),
+            };
+            http::authorize_with(&credential, verify, &config.cookies, &request, Some(&route.user))
+                .map_err(|r| ApiError::from(r).retry_after(keys::retry_after(now)))?;
             tasks(op, route, req, &TaskStore::open(env, &route.user)?).await
         }
     }

@@ -11,6 +11,7 @@ mod error;
 mod handlers;
 mod http;
 mod input;
+mod keys;
 mod model;
 mod query;
 mod route;

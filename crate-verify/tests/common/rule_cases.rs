@@ -121,6 +121,7 @@ pub fn build_verifier(case: &Value, defaults: &Value) -> Verifier {
         max_token_len: o["max_token_len"].as_u64().map_or(Options::default().max_token_len, |l| l as usize),
         require_exp: o["require_exp"].as_bool().unwrap_or(true),
         accept_session_cache: o["session_cache"].as_bool().unwrap_or(false),
+        ..Options::default()
     };
     Verifier::new(keys, options).unwrap()
 }
