@@ -11,6 +11,7 @@ import { ROOT, freePort } from '../lib/worker.mjs';
 import { token, now, b64url } from '../lib/tokens.mjs';
 import { startBetterAuth, CookieJar } from '../lib/better-auth.mjs';
 import { taskgate } from '../../pkg/dist/better-auth.js';
+import { jwt } from 'better-auth/plugins';
 
 const APP = path.join(ROOT, 'tests/next-app');
 const NEXT = path.join(APP, 'node_modules/.bin/next');
@@ -30,8 +31,10 @@ before(() => {
 
 for (const variant of ['proxy', 'middleware']) {
   describe(`${variant}.ts (${variant === 'proxy' ? 'Node' : 'Edge'} runtime)`, () => {
-    let proc, base, exited;
+    let proc, base, exited, jwtAuth;
     before(async () => {
+      // A Better Auth with its jwt() plugin: the app finds its JWK Set through BETTER_AUTH_URL.
+      jwtAuth = await startBetterAuth({ secret: SECRET, plugins: [jwt()] });
       for (const v of ['proxy', 'middleware']) rmSync(path.join(APP, `${v}.ts`), { force: true });
       copyFileSync(path.join(APP, 'variants', `${variant}.ts`), path.join(APP, `${variant}.ts`));
       const env = { ...ENV, NEXT_DIST_DIR: `.next-${variant}` };
@@ -39,7 +42,7 @@ for (const variant of ['proxy', 'middleware']) {
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
       proc = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], {
-        cwd: APP, env: { ...env, BETTER_AUTH_SECRET: SECRET }, detached: true, stdio: 'ignore',
+        cwd: APP, env: { ...env, BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_URL: jwtAuth.url }, detached: true, stdio: 'ignore',
       });
       exited = new Promise((r) => proc.on('exit', r));
       for (let i = 0; i < 120; i++) {
@@ -48,6 +51,7 @@ for (const variant of ['proxy', 'middleware']) {
       throw new Error('next start did not answer');
     });
     after(async () => {
+      await jwtAuth?.close();
       if (proc && proc.exitCode === null) {
         try { process.kill(-proc.pid, 'SIGTERM'); } catch { }
         await exited;
@@ -161,6 +165,17 @@ for (const variant of ['proxy', 'middleware']) {
       } finally {
         await ba.close();
       }
+    });
+    it("Better Auth's jwt() plugin token (EdDSA) passes, checked against its JWK Set from BETTER_AUTH_URL", async () => {
+      const up = await jwtAuth.signUp({ email: `jwt-${variant}-${Date.now()}@example.com`, password: 'a-long-password-123' });
+      const cookie = new CookieJar(up.setCookies).header();
+      const { token: jwtToken } = await (await jwtAuth.fetch('/api/auth/token', { headers: { cookie } })).json();
+      assert.equal(JSON.parse(Buffer.from(jwtToken.split('.')[0], 'base64url')).alg, 'EdDSA');
+      const r = await get(`/api/${up.user.id}/tasks`, bearer(jwtToken));
+      assert.deepEqual(await r.json(), { path_user: up.user.id, verified_user: up.user.id });
+      const [h, p, s] = jwtToken.split('.');
+      const forged = await get(`/api/${up.user.id}/tasks`, bearer(`${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`));
+      assert.deepEqual([forged.status, (await forged.json()).code], [401, 'invalid_signature']);
     });
     it('public pages are not touched', async () => {
       assert.equal((await get('/')).status, 200);
