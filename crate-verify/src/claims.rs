@@ -233,22 +233,24 @@ impl Claims {
         let aud = raw.aud.map(|a| Text::of(base, Cow::Borrowed(a.get())));
         let jti = jti.map(|s| Text::of(base, s));
         let email = email.or(user_email).map(|s| Text::of(base, s));
+        #[cfg(feature = "jwks")]
         let has_session = raw.session.is_some();
-        let mut claims = Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_cache: false };
-        if has_session {
-            // A session (the JWKS-signed cookie cache has one, and a `sub`): its live key goes.
-            claims.redact();
-        }
+        let claims = Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_cache: false };
+        // A session beside a `sub` (the JWKS-signed cookie cache, which only builds with `jwks`
+        // can verify): its live key goes.
+        #[cfg(feature = "jwks")]
+        let claims = if has_session { claims.redacted() } else { claims };
         Ok(claims)
     }
 
     /// Replaces the payload by its [`session_cache::redact`]ed text, every located string
     /// copied first (their places move).
-    fn redact(&mut self) {
+    #[cfg(feature = "jwks")]
+    fn redacted(mut self) -> Self {
         let (header, payload) = self.json.split_at_checked(self.header_len).unwrap_or_default();
         let redacted = crate::session_cache::redact(payload).0;
         if matches!(redacted, Cow::Borrowed(_)) {
-            return;
+            return self;
         }
         let json = [header, &redacted].concat();
         let own = |t: &mut Text, base: &str| *t = Text::Owned(t.get(base).into());
@@ -258,6 +260,7 @@ impl Claims {
             own(t, &base);
         }
         self.json = json;
+        self
     }
 
     #[cfg(feature = "session-cache")]

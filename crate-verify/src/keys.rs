@@ -133,10 +133,15 @@ impl KeyRing {
         Self::from_keys(keys)
     }
 
-    /// The ring the environment describes: `BETTER_AUTH_SECRETS` when set (and non-empty),
-    /// else `BETTER_AUTH_SECRET`. Neither set is [`ErrorCode::InvalidConfig`].
+    /// The ring the environment describes: `BETTER_AUTH_SECRETS` when set, else
+    /// `BETTER_AUTH_SECRET` (a value that is empty or only whitespace counts as unset). Neither
+    /// set is [`ErrorCode::InvalidConfig`]. The one place this rule is written: the settings
+    /// (`settings::keys_from_env`) and the npm package use it.
     pub fn from_env_values(secret: Option<&str>, secrets: Option<&str>) -> Result<Self> {
-        match (secrets.filter(|s| !s.trim().is_empty()), secret) {
+        fn present(v: Option<&str>) -> Option<&str> {
+            v.filter(|v| !v.trim().is_empty())
+        }
+        match (present(secrets), present(secret)) {
             (Some(ring), _) => Self::parse(ring),
             (None, Some(secret)) => Self::from_secret(secret.as_bytes()),
             (None, None) => Err(Error::new(ErrorCode::InvalidConfig)),

@@ -196,16 +196,14 @@ impl Settings {
 
 /// The key ring: `BETTER_AUTH_SECRETS` when set, else `BETTER_AUTH_SECRET`.
 pub fn keys_from_env(var: impl Fn(&str) -> Option<String>) -> Result<KeyRing, SettingsError> {
-    let secret = present(var(BETTER_AUTH_SECRET));
-    let ring = present(var(BETTER_AUTH_SECRETS));
+    let (secret, ring) = (present(var(BETTER_AUTH_SECRET)), present(var(BETTER_AUTH_SECRETS)));
     let variable = if ring.is_some() { BETTER_AUTH_SECRETS } else { BETTER_AUTH_SECRET };
     let fail = |problem| SettingsError { variable, problem };
-    match (ring, secret) {
-        (Some(ring), _) => KeyRing::parse(&ring),
-        (None, Some(secret)) => KeyRing::from_secret(secret.as_bytes()),
-        (None, None) => return Err(fail(Problem::NotSet)),
+    if secret.is_none() && ring.is_none() {
+        return Err(fail(Problem::NotSet));
     }
-    .map_err(|e| fail(if e.code() == ErrorCode::WeakKey { Problem::WeakKey } else { Problem::BadRing }))
+    KeyRing::from_env_values(secret.as_deref(), ring.as_deref())
+        .map_err(|e| fail(if e.code() == ErrorCode::WeakKey { Problem::WeakKey } else { Problem::BadRing }))
 }
 
 /// The options: leeway (0-300 s, default 0), issuer and audience (checked when set).

@@ -24,7 +24,7 @@ use taskgate_verify::catalog::{Claim, ErrorCode, OTHER_REFUSALS};
 #[cfg(feature = "full")]
 use taskgate_verify::http::CookiePolicy;
 use taskgate_verify::http::Refusal;
-use taskgate_verify::{Error, KeyRing, Options, Verifier as Inner, inspect as inspect_token, settings, sign_json};
+use taskgate_verify::{Error, KeyRing, Options, Verifier as Inner, inspect as inspect_token, sign_json};
 use wasm_bindgen::prelude::*;
 
 fn index_of<T: PartialEq>(all: &[T], x: &T) -> u32 {
@@ -67,12 +67,7 @@ fn key_ring(
     env: Option<(Option<String>, Option<String>)>,
 ) -> Result<KeyRing, u32> {
     if let Some((env_secret, env_secrets)) = env {
-        let var = |name: &str| match name {
-            settings::BETTER_AUTH_SECRET => env_secret.clone(),
-            settings::BETTER_AUTH_SECRETS => env_secrets.clone(),
-            _ => None,
-        };
-        return settings::keys_from_env(var).map_err(|e| error_number(Error::new(e.code())));
+        return KeyRing::from_env_values(env_secret.as_deref(), env_secrets.as_deref()).map_err(error_number);
     }
     match (secret, ring) {
         (_, Some(ring)) => KeyRing::parse(&ring),
