@@ -11,6 +11,19 @@ rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly -
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 for target in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$target"
+  # Seeds for the JWK Set target: the test set, and each key of the Wycheproof JWK file as a set.
+  if [ "$target" = jwks ] && [ -z "$(ls -A fuzz/corpus/jwks)" ]; then
+    python3 - <<'PY'
+import json, pathlib
+vectors = pathlib.Path('crate-verify/tests/vectors')
+out = pathlib.Path('fuzz/corpus/jwks')
+(out / 'rules-jwks').write_text(json.dumps(json.loads((vectors / 'rules-jwks.json').read_text())['jwks']))
+for i, group in enumerate(json.loads((vectors / 'wycheproof-json_web_key_test.json').read_text())['testGroups']):
+    for member in ('public', 'private'):
+        if isinstance(group.get(member), dict):
+            (out / f"wycheproof-{i}-{member}").write_text(json.dumps({'keys': [group[member]]}))
+PY
+  fi
   log="fuzz/last-run-$target.log"
   echo "[fuzz] $target for ${seconds}s"
   cargo +nightly fuzz run "$target" -- -max_total_time="$seconds" -max_len=9000 2>&1 | tee "$log" \

@@ -1,8 +1,11 @@
 //! taskgate-bench-native: HS256 verification of one ~400-byte token by taskgate-verify,
-//! jsonwebtoken and jwt-simple, against a floor of HMAC-SHA256 alone.
+//! jsonwebtoken and jwt-simple, against a floor of HMAC-SHA256 alone; with `--asymmetric FILE`
+//! instead, EdDSA, ES256 and RS256 tokens by taskgate-verify and jsonwebtoken against the
+//! RustCrypto signature check alone.
 //!
 //! Prints a table to stderr and one JSON document to stdout. See README.md.
 
+mod asymmetric;
 mod cases;
 mod counting;
 
@@ -14,37 +17,49 @@ use serde::Serialize;
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
 
-const USAGE: &str = "usage: taskgate-bench-native [--smoke] [--rounds R] [--iterations N]";
+const USAGE: &str = "usage: taskgate-bench-native [--smoke] [--rounds R] [--iterations N] [--asymmetric FILE]";
 /// Default rounds; each library is timed once per round, libraries interleaved.
 const DEFAULT_ROUNDS: usize = 15;
 /// Default verifications per library per round: ~20 ms for taskgate-verify here (6 ms for the
 /// floor, 85 ms for jwt-simple).
 const DEFAULT_ITERATIONS: u64 = 20_000;
+/// Default verifications per library per round with `--asymmetric`: ~8 ms for EdDSA here, ~13 ms
+/// for RS256 (~40 ms with jsonwebtoken), ~50 ms for ES256.
+const DEFAULT_ASYMMETRIC_ITERATIONS: u64 = 200;
 
 /// What to run.
 #[derive(Debug, PartialEq)]
 struct Config {
     rounds: usize,
     iterations: u64,
+    /// `--asymmetric FILE`: the asymmetric part, on the tokens of FILE, instead of HS256.
+    asymmetric: Option<String>,
 }
 
-/// Parses `--smoke` (1 round of 10), `--rounds R` and `--iterations N` (both at least 1).
+/// Parses `--smoke` (1 round of 10), `--rounds R` and `--iterations N` (both at least 1), and
+/// `--asymmetric FILE` (then N defaults to [`DEFAULT_ASYMMETRIC_ITERATIONS`]).
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
-    let mut config = Config { rounds: DEFAULT_ROUNDS, iterations: DEFAULT_ITERATIONS };
+    let (mut rounds, mut iterations, mut smoke, mut asymmetric) = (None, None, false, None);
     while let Some(arg) = args.next() {
-        let mut count = |flag: &str| -> Result<u64, String> {
-            let value = args.next().ok_or(format!("{flag} needs a value"))?;
+        let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value"));
+        let count = |flag: &str, value: String| -> Result<u64, String> {
             value.parse().ok().filter(|&n| n > 0).ok_or(format!("{flag}: not a positive integer: {value:?}"))
         };
         match arg.as_str() {
-            "--smoke" => config = Config { rounds: 1, iterations: 10 },
-            "--rounds" => config.rounds = count("--rounds")? as usize,
-            "--iterations" => config.iterations = count("--iterations")?,
+            "--smoke" => smoke = true,
+            "--rounds" => rounds = Some(count("--rounds", value("--rounds")?)? as usize),
+            "--iterations" => iterations = Some(count("--iterations", value("--iterations")?)?),
+            "--asymmetric" => asymmetric = Some(value("--asymmetric")?),
             "-h" | "--help" => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
         }
     }
-    Ok(config)
+    let default_iterations = if asymmetric.is_some() { DEFAULT_ASYMMETRIC_ITERATIONS } else { DEFAULT_ITERATIONS };
+    Ok(if smoke {
+        Config { rounds: 1, iterations: 10, asymmetric }
+    } else {
+        Config { rounds: rounds.unwrap_or(DEFAULT_ROUNDS), iterations: iterations.unwrap_or(default_iterations), asymmetric }
+    })
 }
 
 /// One library's results.
@@ -83,16 +98,27 @@ fn main() -> ExitCode {
 fn run() -> Result<(), String> {
     let config = parse_args(std::env::args().skip(1))?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs();
+    if let Some(path) = &config.asymmetric {
+        return run_asymmetric(&config, path, now);
+    }
     let token = cases::token(now)?;
     let cases = cases::all(&token, now)?;
+    let rows = measure(&cases, &config)?;
+    eprint!("{}", table(&rows, &config, token.len()));
+    println!("{}", json(&rows, &config, token.len()));
+    Ok(())
+}
 
+/// Checks every case, then times them: a warm-up, then R rounds of N verifications, the cases
+/// interleaved within each round; then the allocations of one verification.
+fn measure(cases: &[cases::Case<'_>], config: &Config) -> Result<Vec<Row>, String> {
     // Every library must accept the token before anything is measured.
-    for case in &cases {
+    for case in cases {
         (case.check)().map_err(|e| format!("{} did not verify the token: {e}", case.name))?;
     }
 
     // Warm-up, then R rounds, the libraries interleaved within each round.
-    for case in &cases {
+    for case in cases {
         (case.run)(config.iterations.div_ceil(10));
     }
     let mut samples = vec![Vec::with_capacity(config.rounds); cases.len()];
@@ -104,7 +130,7 @@ fn run() -> Result<(), String> {
     }
 
     // Allocations of one verification, after a warm-up call.
-    let rows: Vec<Row> = cases
+    Ok(cases
         .iter()
         .zip(samples)
         .map(|(case, mut ns)| {
@@ -115,10 +141,22 @@ fn run() -> Result<(), String> {
             ns.sort_by(f64::total_cmp);
             Row { name: case.name, version: case.version, ns, allocs, alloc_bytes }
         })
-        .collect();
+        .collect())
+}
 
-    eprint!("{}", table(&rows, &config, token.len()));
-    println!("{}", json(&rows, &config, token.len()));
+/// The asymmetric part: the tokens of `path` (`bench/asym-tokens.mjs`), every algorithm's cases
+/// interleaved in one set of rounds.
+fn run_asymmetric(config: &Config, path: &str, now: u64) -> Result<(), String> {
+    let input = asymmetric::Input::read(path)?;
+    if now < input.now || now >= input.now + 3600 {
+        return Err(format!("{path}: the tokens were issued at {} and are not valid now ({now}): write them again", input.now));
+    }
+    let all = asymmetric::all(&input, now)?;
+    let (meta, cases): (Vec<_>, Vec<_>) = all.into_iter().map(|c| ((c.alg, c.token_bytes), c.case)).unzip();
+    let rows = measure(&cases, config)?;
+    let rows: Vec<(&str, usize, Row)> = meta.into_iter().zip(rows).map(|((alg, bytes), row)| (alg, bytes, row)).collect();
+    eprint!("{}", asymmetric_table(&rows, config));
+    println!("{}", asymmetric_json(&rows, config));
     Ok(())
 }
 
@@ -173,21 +211,87 @@ struct JsonRow<'a> {
     alloc_bytes: usize,
 }
 
-fn json(rows: &[Row], config: &Config, token_bytes: usize) -> String {
+fn json_row(row: &Row) -> JsonRow<'_> {
     let round = |ns: f64| (ns * 10.0).round() / 10.0;
-    let rows = rows
-        .iter()
-        .map(|row| JsonRow {
-            name: row.name,
-            version: row.version,
-            median_ns: round(row.median()),
-            min_ns: round(row.min()),
-            max_ns: round(row.max()),
-            allocs: row.allocs,
-            alloc_bytes: row.alloc_bytes,
-        })
-        .collect();
+    JsonRow {
+        name: row.name,
+        version: row.version,
+        median_ns: round(row.median()),
+        min_ns: round(row.min()),
+        max_ns: round(row.max()),
+        allocs: row.allocs,
+        alloc_bytes: row.alloc_bytes,
+    }
+}
+
+fn json(rows: &[Row], config: &Config, token_bytes: usize) -> String {
+    let rows = rows.iter().map(json_row).collect();
     let report = Report { suite: "native", token_bytes, rounds: config.rounds, iterations: config.iterations, rows };
+    serde_json::to_string(&report).expect("a report always serializes")
+}
+
+/// The asymmetric table: per algorithm, ns per verification and ratios to taskgate-verify and
+/// to the floor (the RustCrypto signature check alone).
+fn asymmetric_table(rows: &[(&str, usize, Row)], config: &Config) -> String {
+    let sizes: Vec<String> = asymmetric::ALGORITHMS
+        .iter()
+        .filter_map(|alg| rows.iter().find(|r| r.0 == *alg).map(|r| format!("{alg} {} bytes", r.1)))
+        .collect();
+    let mut out = format!(
+        "Asymmetric verify, Better Auth jwt() tokens ({}), {} rounds x {} iterations (ns per verify; median, min, max over rounds)\n",
+        sizes.join(", "),
+        config.rounds,
+        config.iterations
+    );
+    out += &format!(
+        "{:<6} {:<36} {:<8} {:>10} {:>10} {:>10} {:>12} {:>9} {:>7} {:>7}\n",
+        "alg", "library", "version", "median", "min", "max", "vs taskgate", "vs floor", "allocs", "bytes"
+    );
+    for alg in asymmetric::ALGORITHMS {
+        let group: Vec<&(&str, usize, Row)> = rows.iter().filter(|r| r.0 == alg).collect();
+        let (Some(first), Some(last)) = (group.first(), group.last()) else { continue };
+        let (taskgate, floor) = (first.2.median(), last.2.median());
+        for (_, _, row) in &group {
+            out += &format!(
+                "{:<6} {:<36} {:<8} {:>10.0} {:>10.0} {:>10.0} {:>11.2}x {:>8.2}x {:>7} {:>7}\n",
+                alg,
+                row.name,
+                row.version,
+                row.median(),
+                row.min(),
+                row.max(),
+                row.median() / taskgate,
+                row.median() / floor,
+                row.allocs,
+                row.alloc_bytes
+            );
+        }
+    }
+    out
+}
+
+/// The asymmetric report, one line: `{"suite":"native-asymmetric","rounds","iterations","rows":[
+/// {"alg","token_bytes","name","version","median_ns","min_ns","max_ns","allocs","alloc_bytes"}]}`.
+#[derive(Serialize)]
+struct AsymmetricReport<'a> {
+    suite: &'static str,
+    rounds: usize,
+    iterations: u64,
+    rows: Vec<AsymmetricRow<'a>>,
+}
+
+/// One library for one algorithm in [`AsymmetricReport`]; nanoseconds rounded to 0.1.
+#[derive(Serialize)]
+struct AsymmetricRow<'a> {
+    alg: &'a str,
+    token_bytes: usize,
+    #[serde(flatten)]
+    row: JsonRow<'a>,
+}
+
+fn asymmetric_json(rows: &[(&str, usize, Row)], config: &Config) -> String {
+    let rows = rows.iter().map(|(alg, token_bytes, row)| AsymmetricRow { alg, token_bytes: *token_bytes, row: json_row(row) }).collect();
+    let report = AsymmetricReport { suite: "native-asymmetric", rounds: config.rounds, iterations: config.iterations, rows };
     serde_json::to_string(&report).expect("a report always serializes")
 }
 
@@ -201,11 +305,16 @@ mod tests {
 
     #[test]
     fn flags() {
-        assert_eq!(parse(&[]), Ok(Config { rounds: DEFAULT_ROUNDS, iterations: DEFAULT_ITERATIONS }));
-        assert_eq!(parse(&["--smoke"]), Ok(Config { rounds: 1, iterations: 10 }));
-        assert_eq!(parse(&["--rounds", "3", "--iterations", "7"]), Ok(Config { rounds: 3, iterations: 7 }));
+        let config = |rounds, iterations, asymmetric: Option<&str>| Config { rounds, iterations, asymmetric: asymmetric.map(Into::into) };
+        assert_eq!(parse(&[]), Ok(config(DEFAULT_ROUNDS, DEFAULT_ITERATIONS, None)));
+        assert_eq!(parse(&["--smoke"]), Ok(config(1, 10, None)));
+        assert_eq!(parse(&["--rounds", "3", "--iterations", "7"]), Ok(config(3, 7, None)));
+        assert_eq!(parse(&["--asymmetric", "a.json"]), Ok(config(DEFAULT_ROUNDS, DEFAULT_ASYMMETRIC_ITERATIONS, Some("a.json"))));
+        assert_eq!(parse(&["--asymmetric", "a.json", "--smoke"]), Ok(config(1, 10, Some("a.json"))));
+        assert_eq!(parse(&["--iterations", "9", "--asymmetric", "a.json"]), Ok(config(DEFAULT_ROUNDS, 9, Some("a.json"))));
         assert!(parse(&["--rounds", "0"]).is_err());
         assert!(parse(&["--rounds"]).is_err());
+        assert!(parse(&["--asymmetric"]).is_err());
         assert!(parse(&["--fast"]).is_err());
     }
 
@@ -218,6 +327,9 @@ mod tests {
             ("jsonwebtoken", cases::JSONWEBTOKEN_VERSION),
             ("jwt-simple", cases::JWT_SIMPLE_VERSION),
             ("hmac", "0.13.0"),
+            ("ed25519-dalek", asymmetric::ED25519_DALEK_VERSION),
+            ("p256", asymmetric::P256_VERSION),
+            ("rsa", asymmetric::RSA_VERSION),
         ] {
             let entry = format!("name = \"{name}\"\nversion = \"{version}\"\n");
             assert!(lock.contains(&entry), "Cargo.lock does not pin {name} {version}");
@@ -232,5 +344,28 @@ mod tests {
         for case in cases::all(&token, now).unwrap() {
             (case.check)().unwrap_or_else(|e| panic!("{}: {e}", case.name));
         }
+    }
+
+    /// With tokens from `bench/asym-tokens.mjs` (needs `node` on PATH), every asymmetric case
+    /// accepts its token and refuses it with a changed signature.
+    #[test]
+    fn every_asymmetric_case_verifies_its_token() {
+        let dir = std::env::temp_dir().join(format!("taskgate-bench-asym-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("asym-tokens.json");
+        let output = match std::process::Command::new("node").arg("../asym-tokens.mjs").current_dir(env!("CARGO_MANIFEST_DIR")).output() {
+            Ok(output) => output,
+            Err(e) => return eprintln!("skipped: cannot run node: {e}"),
+        };
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        std::fs::write(&path, &output.stdout).unwrap();
+        let input = asymmetric::Input::read(path.to_str().unwrap()).unwrap();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs();
+        let cases = asymmetric::all(&input, now).unwrap();
+        assert_eq!(cases.len(), 3 * asymmetric::ALGORITHMS.len());
+        for c in cases {
+            (c.case.check)().unwrap_or_else(|e| panic!("{} {}: {e}", c.alg, c.case.name));
+        }
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }
