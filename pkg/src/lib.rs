@@ -278,7 +278,7 @@ impl Verifier {
         self.cookies = CookiePolicy {
             session_cache_prefix: self.inner.options().accept_session_cache.then_some(prefix),
             token_cookie,
-            allowed_origins: settings::origins(allowed_origins.as_deref()),
+            allowed_origins: taskgate_verify::settings::origins(allowed_origins.as_deref()),
         };
     }
 

@@ -7,11 +7,15 @@
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
+use taskgate_verify::jwks::KeySet;
+use taskgate_verify::pubkey::PublicKey;
+use taskgate_verify::{Algorithm, KeyRing, Options, Verifier};
 
 use crate::cases::{Case, JSONWEBTOKEN_VERSION, SECRET, TASKGATE_VERSION};
 
@@ -126,131 +130,138 @@ pub struct AlgCase<'a> {
     pub case: Case<'a>,
 }
 
+/// What every case of one algorithm is given: the token, the same token with a changed
+/// signature (which must be refused), and the expected subject.
+struct Tokens<'a> {
+    alg: &'static str,
+    token: &'a str,
+    forged: String,
+    sub: &'a str,
+}
+
+impl Tokens<'_> {
+    fn expect_sub(&self, got: &str) -> Result<(), String> {
+        if got == self.sub { Ok(()) } else { Err(format!("subject {got:?}, expected {:?}", self.sub)) }
+    }
+}
+
+/// `Err` when the forged token was accepted.
+fn refuse(accepted: bool) -> Result<(), String> {
+    if accepted { Err("accepted a forged signature".into()) } else { Ok(()) }
+}
+
 /// Every case: per algorithm, taskgate-verify, jsonwebtoken and the floor. `now` is given to
 /// taskgate-verify (jsonwebtoken reads the system clock itself).
 pub fn all(input: &Input, now: u64) -> Result<Vec<AlgCase<'_>>, String> {
-    use taskgate_verify::jwks::KeySet;
-    use taskgate_verify::{KeyRing, Options, Verifier};
-
     // One taskgate-verify verifier for the whole set, built once, as a server would.
     let (set, skipped) = KeySet::parse(&input.jwks.to_string()).map_err(|e| e.to_string())?;
     if !skipped.is_empty() {
         return Err(format!("taskgate-verify skipped keys of the set: {skipped:?}"));
     }
-    let options = Options { jwks_issuer: Some(input.iss.clone()), jwks_audience: Some(input.aud.clone()), ..Options::default() };
+    let options =
+        Options { jwks_issuer: Some(input.iss.clone()), jwks_audience: Some(input.aud.clone()), ..Options::default() };
     let keys = KeyRing::from_secret(SECRET.as_bytes()).map_err(|e| e.to_string())?;
-    let verifier = std::rc::Rc::new(Verifier::new(keys, options).map_err(|e| e.to_string())?.with_key_set(set));
+    let verifier = Rc::new(Verifier::new(keys, options).map_err(|e| e.to_string())?.with_key_set(set));
 
     let mut cases = Vec::new();
     for alg in ALGORITHMS {
         let token = input.token(alg)?;
-        let bad = forged(token);
-        let sub = input.sub.as_str();
-        let expect = move |got: &str| if got == sub { Ok(()) } else { Err(format!("subject {got:?}, expected {sub:?}")) };
-        let refuse = |accepted: bool| if accepted { Err("accepted a forged signature".to_string()) } else { Ok(()) };
-
-        // taskgate-verify.
-        let v = std::rc::Rc::clone(&verifier);
-        let check_v = std::rc::Rc::clone(&verifier);
-        let bad_v = bad.clone();
-        cases.push(AlgCase {
-            alg,
-            token_bytes: token.len(),
-            case: Case {
-                name: "taskgate-verify",
-                version: TASKGATE_VERSION,
-                check: Box::new(move || {
-                    let claims = check_v.verify(token, now).map_err(|e| e.to_string())?;
-                    expect(claims.sub())?;
-                    refuse(check_v.verify(&bad_v, now).is_ok())
-                }),
-                run: timed(move || v.verify(black_box(token), black_box(now))),
-            },
-        });
-
-        // jsonwebtoken: DecodingKey and Validation built once from the JWK's members.
-        let (jalg, key) = match alg {
-            "EdDSA" => (jsonwebtoken::Algorithm::EdDSA, jsonwebtoken::DecodingKey::from_ed_components(input.member(alg, "x")?)),
-            "ES256" => (
-                jsonwebtoken::Algorithm::ES256,
-                jsonwebtoken::DecodingKey::from_ec_components(input.member(alg, "x")?, input.member(alg, "y")?),
-            ),
-            _ => (
-                jsonwebtoken::Algorithm::RS256,
-                jsonwebtoken::DecodingKey::from_rsa_components(input.member(alg, "n")?, input.member(alg, "e")?),
-            ),
-        };
-        let key = std::rc::Rc::new(key.map_err(|e| format!("jsonwebtoken {alg} key: {e}"))?);
-        let mut validation = jsonwebtoken::Validation::new(jalg); // exp required and checked
-        validation.leeway = 0;
-        validation.set_issuer(&[&input.iss]);
-        validation.set_audience(&[&input.aud]);
-        let validation = std::rc::Rc::new(validation);
-        let (check_key, check_validation, bad_j) = (std::rc::Rc::clone(&key), std::rc::Rc::clone(&validation), bad.clone());
-        cases.push(AlgCase {
-            alg,
-            token_bytes: token.len(),
-            case: Case {
-                name: "jsonwebtoken",
-                version: JSONWEBTOKEN_VERSION,
-                check: Box::new(move || {
-                    let data = jsonwebtoken::decode::<BetterAuthClaims>(token, &check_key, &check_validation)
-                        .map_err(|e| e.to_string())?;
-                    expect(&data.claims.sub)?;
-                    expect(&data.claims.id)?;
-                    refuse(jsonwebtoken::decode::<BetterAuthClaims>(&bad_j, &check_key, &check_validation).is_ok())
-                }),
-                run: timed(move || jsonwebtoken::decode::<BetterAuthClaims>(black_box(token), &key, &validation)),
-            },
-        });
-
-        // The floor: the signature check alone, on the signing input and the decoded signature.
-        use taskgate_verify::Algorithm;
-        use taskgate_verify::pubkey::PublicKey;
-        let (talg, public, floor_name, floor_version) = match alg {
-            "EdDSA" => (
-                Algorithm::EdDsa,
-                PublicKey::ed25519(&input.bytes(alg, "x")?),
-                "floor: ed25519-dalek verify_strict",
-                ED25519_DALEK_VERSION,
-            ),
-            "ES256" => (
-                Algorithm::Es256,
-                PublicKey::p256(&input.bytes(alg, "x")?, &input.bytes(alg, "y")?),
-                "floor: p256 ECDSA verify",
-                P256_VERSION,
-            ),
-            _ => (
-                Algorithm::Rs256,
-                PublicKey::rsa(&input.bytes(alg, "n")?, &input.bytes(alg, "e")?),
-                "floor: rsa PKCS#1 v1.5 verify",
-                RSA_VERSION,
-            ),
-        };
-        let public = std::rc::Rc::new(public.map_err(|e| format!("{alg} key: {e:?}"))?);
-        let split = |t: &str| -> Result<(String, Vec<u8>), String> {
-            let (input, sig) = t.rsplit_once('.').ok_or("token without a '.'")?;
-            Ok((input.to_owned(), URL_SAFE_NO_PAD.decode(sig).map_err(|e| e.to_string())?))
-        };
-        let (message, signature) = split(token)?;
-        let (bad_message, bad_signature) = split(&bad)?;
-        let check_public = std::rc::Rc::clone(&public);
-        let (check_message, check_signature) = (message.clone(), signature.clone());
-        cases.push(AlgCase {
-            alg,
-            token_bytes: token.len(),
-            case: Case {
-                name: floor_name,
-                version: floor_version,
-                check: Box::new(move || {
-                    if !check_public.verify(talg, check_message.as_bytes(), &check_signature) {
-                        return Err("signature refused".into());
-                    }
-                    refuse(check_public.verify(talg, bad_message.as_bytes(), &bad_signature))
-                }),
-                run: timed(move || public.verify(talg, black_box(message.as_bytes()), black_box(&signature))),
-            },
-        });
+        let t = Rc::new(Tokens { alg, token, forged: forged(token), sub: &input.sub });
+        for case in [taskgate(&t, &verifier, now), jsonwebtoken(&t, input)?, floor(&t, input)?] {
+            cases.push(AlgCase { alg, token_bytes: token.len(), case });
+        }
     }
     Ok(cases)
+}
+
+/// taskgate-verify: `Verifier::verify` with the key set (shared by the three algorithms).
+fn taskgate<'a>(t: &Rc<Tokens<'a>>, verifier: &Rc<Verifier>, now: u64) -> Case<'a> {
+    let (v, check_v, t, token) = (Rc::clone(verifier), Rc::clone(verifier), Rc::clone(t), t.token);
+    Case {
+        name: "taskgate-verify",
+        version: TASKGATE_VERSION,
+        check: Box::new(move || {
+            let claims = check_v.verify(t.token, now).map_err(|e| e.to_string())?;
+            t.expect_sub(claims.sub())?;
+            refuse(check_v.verify(&t.forged, now).is_ok())
+        }),
+        run: timed(move || v.verify(black_box(token), black_box(now))),
+    }
+}
+
+/// jsonwebtoken (RustCrypto backend): `DecodingKey` from the JWK's members and `Validation`
+/// (the algorithm, `exp`, `iss`, `aud`) built once; decodes into [`BetterAuthClaims`].
+fn jsonwebtoken<'a>(t: &Rc<Tokens<'a>>, input: &Input) -> Result<Case<'a>, String> {
+    use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode};
+    let alg = t.alg;
+    let (algorithm, key) = match alg {
+        "EdDSA" => (Algorithm::EdDSA, DecodingKey::from_ed_components(input.member(alg, "x")?)),
+        "ES256" => {
+            (Algorithm::ES256, DecodingKey::from_ec_components(input.member(alg, "x")?, input.member(alg, "y")?))
+        }
+        _ => (Algorithm::RS256, DecodingKey::from_rsa_components(input.member(alg, "n")?, input.member(alg, "e")?)),
+    };
+    let key = Rc::new(key.map_err(|e| format!("jsonwebtoken {alg} key: {e}"))?);
+    let mut validation = Validation::new(algorithm); // exp required and checked
+    validation.leeway = 0;
+    validation.set_issuer(&[&input.iss]);
+    validation.set_audience(&[&input.aud]);
+    let validation = Rc::new(validation);
+    let (check_key, check_validation, t, token) = (Rc::clone(&key), Rc::clone(&validation), Rc::clone(t), t.token);
+    Ok(Case {
+        name: "jsonwebtoken",
+        version: JSONWEBTOKEN_VERSION,
+        check: Box::new(move || {
+            let data = decode::<BetterAuthClaims>(t.token, &check_key, &check_validation).map_err(|e| e.to_string())?;
+            t.expect_sub(&data.claims.sub)?;
+            t.expect_sub(&data.claims.id)?;
+            refuse(decode::<BetterAuthClaims>(&t.forged, &check_key, &check_validation).is_ok())
+        }),
+        run: timed(move || decode::<BetterAuthClaims>(black_box(token), &key, &validation)),
+    })
+}
+
+/// The floor: `PublicKey::verify` (RustCrypto, as taskgate-verify calls it) on the signing input
+/// and the signature, decoded once; the key parsed once from the JWK's members.
+fn floor<'a>(t: &Rc<Tokens<'a>>, input: &Input) -> Result<Case<'a>, String> {
+    let alg = t.alg;
+    let (algorithm, key, name, version) = match alg {
+        "EdDSA" => (
+            Algorithm::EdDsa,
+            PublicKey::ed25519(&input.bytes(alg, "x")?),
+            "floor: ed25519-dalek verify_strict",
+            ED25519_DALEK_VERSION,
+        ),
+        "ES256" => (
+            Algorithm::Es256,
+            PublicKey::p256(&input.bytes(alg, "x")?, &input.bytes(alg, "y")?),
+            "floor: p256 ECDSA verify",
+            P256_VERSION,
+        ),
+        _ => (
+            Algorithm::Rs256,
+            PublicKey::rsa(&input.bytes(alg, "n")?, &input.bytes(alg, "e")?),
+            "floor: rsa PKCS#1 v1.5 verify",
+            RSA_VERSION,
+        ),
+    };
+    let key = Rc::new(key.map_err(|e| format!("{alg} key: {e:?}"))?);
+    let split = |token: &str| -> Result<(String, Vec<u8>), String> {
+        let (message, signature) = token.rsplit_once('.').ok_or("token without a '.'")?;
+        Ok((message.to_owned(), URL_SAFE_NO_PAD.decode(signature).map_err(|e| e.to_string())?))
+    };
+    let (message, signature) = split(t.token)?;
+    let (forged_message, forged_signature) = split(&t.forged)?;
+    let (check_key, check_message, check_signature) = (Rc::clone(&key), message.clone(), signature.clone());
+    Ok(Case {
+        name,
+        version,
+        check: Box::new(move || {
+            if !check_key.verify(algorithm, check_message.as_bytes(), &check_signature) {
+                return Err("signature refused".into());
+            }
+            refuse(check_key.verify(algorithm, forged_message.as_bytes(), &forged_signature))
+        }),
+        run: timed(move || key.verify(algorithm, black_box(message.as_bytes()), black_box(&signature))),
+    })
 }

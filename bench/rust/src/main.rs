@@ -58,7 +58,11 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
     Ok(if smoke {
         Config { rounds: 1, iterations: 10, asymmetric }
     } else {
-        Config { rounds: rounds.unwrap_or(DEFAULT_ROUNDS), iterations: iterations.unwrap_or(default_iterations), asymmetric }
+        Config {
+            rounds: rounds.unwrap_or(DEFAULT_ROUNDS),
+            iterations: iterations.unwrap_or(default_iterations),
+            asymmetric,
+        }
     })
 }
 
@@ -149,12 +153,16 @@ fn measure(cases: &[cases::Case<'_>], config: &Config) -> Result<Vec<Row>, Strin
 fn run_asymmetric(config: &Config, path: &str, now: u64) -> Result<(), String> {
     let input = asymmetric::Input::read(path)?;
     if now < input.now || now >= input.now + 3600 {
-        return Err(format!("{path}: the tokens were issued at {} and are not valid now ({now}): write them again", input.now));
+        return Err(format!(
+            "{path}: the tokens were issued at {} and are not valid now ({now}): write them again",
+            input.now
+        ));
     }
     let all = asymmetric::all(&input, now)?;
     let (meta, cases): (Vec<_>, Vec<_>) = all.into_iter().map(|c| ((c.alg, c.token_bytes), c.case)).unzip();
     let rows = measure(&cases, config)?;
-    let rows: Vec<(&str, usize, Row)> = meta.into_iter().zip(rows).map(|((alg, bytes), row)| (alg, bytes, row)).collect();
+    let rows: Vec<(&str, usize, Row)> =
+        meta.into_iter().zip(rows).map(|((alg, bytes), row)| (alg, bytes, row)).collect();
     eprint!("{}", asymmetric_table(&rows, config));
     println!("{}", asymmetric_json(&rows, config));
     Ok(())
@@ -290,8 +298,12 @@ struct AsymmetricRow<'a> {
 }
 
 fn asymmetric_json(rows: &[(&str, usize, Row)], config: &Config) -> String {
-    let rows = rows.iter().map(|(alg, token_bytes, row)| AsymmetricRow { alg, token_bytes: *token_bytes, row: json_row(row) }).collect();
-    let report = AsymmetricReport { suite: "native-asymmetric", rounds: config.rounds, iterations: config.iterations, rows };
+    let rows = rows
+        .iter()
+        .map(|(alg, token_bytes, row)| AsymmetricRow { alg, token_bytes: *token_bytes, row: json_row(row) })
+        .collect();
+    let report =
+        AsymmetricReport { suite: "native-asymmetric", rounds: config.rounds, iterations: config.iterations, rows };
     serde_json::to_string(&report).expect("a report always serializes")
 }
 
@@ -305,13 +317,23 @@ mod tests {
 
     #[test]
     fn flags() {
-        let config = |rounds, iterations, asymmetric: Option<&str>| Config { rounds, iterations, asymmetric: asymmetric.map(Into::into) };
+        let config = |rounds, iterations, asymmetric: Option<&str>| Config {
+            rounds,
+            iterations,
+            asymmetric: asymmetric.map(Into::into),
+        };
         assert_eq!(parse(&[]), Ok(config(DEFAULT_ROUNDS, DEFAULT_ITERATIONS, None)));
         assert_eq!(parse(&["--smoke"]), Ok(config(1, 10, None)));
         assert_eq!(parse(&["--rounds", "3", "--iterations", "7"]), Ok(config(3, 7, None)));
-        assert_eq!(parse(&["--asymmetric", "a.json"]), Ok(config(DEFAULT_ROUNDS, DEFAULT_ASYMMETRIC_ITERATIONS, Some("a.json"))));
+        assert_eq!(
+            parse(&["--asymmetric", "a.json"]),
+            Ok(config(DEFAULT_ROUNDS, DEFAULT_ASYMMETRIC_ITERATIONS, Some("a.json")))
+        );
         assert_eq!(parse(&["--asymmetric", "a.json", "--smoke"]), Ok(config(1, 10, Some("a.json"))));
-        assert_eq!(parse(&["--iterations", "9", "--asymmetric", "a.json"]), Ok(config(DEFAULT_ROUNDS, 9, Some("a.json"))));
+        assert_eq!(
+            parse(&["--iterations", "9", "--asymmetric", "a.json"]),
+            Ok(config(DEFAULT_ROUNDS, 9, Some("a.json")))
+        );
         assert!(parse(&["--rounds", "0"]).is_err());
         assert!(parse(&["--rounds"]).is_err());
         assert!(parse(&["--asymmetric"]).is_err());
@@ -353,7 +375,11 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("taskgate-bench-asym-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("asym-tokens.json");
-        let output = match std::process::Command::new("node").arg("../asym-tokens.mjs").current_dir(env!("CARGO_MANIFEST_DIR")).output() {
+        let output = match std::process::Command::new("node")
+            .arg("../asym-tokens.mjs")
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+        {
             Ok(output) => output,
             Err(e) => return eprintln!("skipped: cannot run node: {e}"),
         };
