@@ -3,7 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  messageOf, tasksApi, type Order, type Priority, type SortKey, type Status, type Task, type TaskInput, type TaskPage,
+  ApiError, messageOf, tasksApi, type Order, type Priority, type SortKey, type Status, type Task, type TaskInput, type TaskPage,
 } from '@/lib/tasks';
 import { TaskForm } from './TaskForm';
 import { TaskItem } from './TaskItem';
@@ -86,10 +86,16 @@ export function TaskBoard({ userId }: { userId: string }) {
   const [tag, setTag] = useState(view.tag);
   const headingRef = useRef<HTMLHeadingElement>(null);
 
+  // The view just asked for: two quick changes (a select, then another) must not build the
+  // second on the URL from before the first, which the router has not applied yet.
+  const wanted = useRef(view);
+  useEffect(() => { wanted.current = view; }, [view]); // the URL changed (ours, or back/forward)
   const show = useCallback((patch: Partial<View>) => {
-    const qs = writeView({ ...view, page: 1, ...patch });
+    const next = { ...wanted.current, page: 1, ...patch };
+    wanted.current = next;
+    const qs = writeView(next);
     router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-  }, [view, router, pathname]);
+  }, [router, pathname]);
 
   // A notice says what just happened, then goes.
   useEffect(() => {
@@ -111,12 +117,16 @@ export function TaskBoard({ userId }: { userId: string }) {
     return () => clearTimeout(timer);
   }, [search, tag, view.q, view.tag, show]);
 
+  // Changes on their way to the API: a list read meanwhile may predate them, so it is not
+  // shown (each change reads the list again when it is done).
+  const changing = useRef(0);
+
   useEffect(() => {
     let live = true;
     setLoading(true);
     api.list({ ...view, limit: view.per, offset: (view.page - 1) * view.per })
       .then((page) => {
-        if (!live) return;
+        if (!live || changing.current > 0) return;
         setData(page);
         setLoadError('');
         const last = Math.max(1, Math.ceil(page.total / view.per));
@@ -130,6 +140,23 @@ export function TaskBoard({ userId }: { userId: string }) {
   }, [api, key, version]);
 
   const refresh = () => setVersion((v) => v + 1);
+  /**
+   * Runs a change to the API; the list is read again afterwards, whether it worked or not,
+   * unless the session is gone (the browser is on its way to the sign-in page).
+   */
+  async function change<T>(work: () => Promise<T>): Promise<T> {
+    changing.current += 1;
+    let signedOut = false;
+    try {
+      return await work();
+    } catch (e) {
+      signedOut = e instanceof ApiError && e.status === 401;
+      throw e;
+    } finally {
+      changing.current -= 1;
+      if (!signedOut) refresh();
+    }
+  }
   const setTaskBusy = (id: number, on: boolean) => setBusy((s) => {
     const next = new Set(s);
     if (on) next.add(id); else next.delete(id);
@@ -138,20 +165,18 @@ export function TaskBoard({ userId }: { userId: string }) {
   const replaceTask = (task: Task) => setData((d) => d && { ...d, tasks: d.tasks.map((t) => (t.id === task.id ? task : t)) });
 
   async function add(input: TaskInput) {
-    const task = await api.create(input);
+    const task = await change(() => api.create(input));
     setActionError('');
     setNotice(`Added “${task.title}”.`);
-    refresh();
   }
 
   async function toggle(task: Task, completed: boolean) {
     setTaskBusy(task.id, true);
     replaceTask({ ...task, completed }); // at once; the API's answer follows
     try {
-      replaceTask(await api.setCompleted(task.id, completed));
+      replaceTask(await change(() => api.setCompleted(task.id, completed)));
       setActionError('');
       setNotice(completed ? `Completed “${task.title}”.` : `“${task.title}” is pending again.`);
-      refresh();
     } catch (e) {
       replaceTask(task);
       setActionError(messageOf(e));
@@ -161,23 +186,21 @@ export function TaskBoard({ userId }: { userId: string }) {
   }
 
   async function save(task: Task, input: TaskInput) {
-    const saved = await api.update(task.id, input);
+    const saved = await change(() => api.update(task.id, input));
     replaceTask(saved);
     setEditing(null);
     setActionError('');
     setNotice(`Saved “${saved.title}”.`);
-    refresh();
   }
 
   async function remove(task: Task) {
     setTaskBusy(task.id, true);
     try {
-      await api.remove(task.id);
+      await change(() => api.remove(task.id));
       setData((d) => d && { tasks: d.tasks.filter((t) => t.id !== task.id), total: Math.max(0, d.total - 1) });
       setActionError('');
       setNotice(`Deleted “${task.title}”.`);
       headingRef.current?.focus();
-      refresh();
     } catch (e) {
       setActionError(messageOf(e));
     } finally {

@@ -15,7 +15,17 @@ const refreshBefore = Number(process.env.NEXT_PUBLIC_TASKGATE_REFRESH_BEFORE || 
 // TaskGate token (`authClient.taskgate.token()`, cached until `refreshBefore` s before it expires).
 export const authClient = createAuthClient({ plugins: [taskgateClient({ refreshBefore })] });
 
+// When the session is gone, go to the sign-in page, and come back here after it. Once: several
+// calls may find out at the same time (the package's default does the same, for each of them).
+let leaving = false;
+function toSignIn() {
+  if (leaving) return;
+  leaving = true;
+  window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+}
+
 // `apiFetch('/api/<user id>/tasks')`: `Authorization: Bearer <token>` and `credentials: 'omit'`
 // (Better Auth's cookies never go to the API). A 401 from the API refreshes the token and retries
-// once; when the session is gone, the browser goes to /login?next=<this page>.
-export const apiFetch = createApiFetch({ baseURL: API_URL, authClient });
+// once; when the session is gone (the token endpoint answers 401, or the API still does after the
+// refresh), `onUnauthorized` runs.
+export const apiFetch = createApiFetch({ baseURL: API_URL, authClient, onUnauthorized: toSignIn });
