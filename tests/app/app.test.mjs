@@ -83,10 +83,11 @@ function env(extra = {}) {
 /** Records every request of a browser context (headers as sent, including cookies). */
 function record(context, name) {
   context.on('request', (request) => {
-    const entry = { context: name, url: request.url(), method: request.method(), body: request.postData() ?? '', t: Date.now() };
+    // `headers` until the ones actually sent are known (a request cut short keeps these).
+    const entry = { context: name, url: request.url(), method: request.method(), body: request.postData() ?? '', headers: request.headers(), t: Date.now() };
     records.push(entry);
     const done = (async () => {
-      entry.headers = await request.allHeaders().catch(() => request.headers());
+      entry.headers = await request.allHeaders().catch(() => entry.headers);
       const response = await request.response().catch(() => null);
       if (response) {
         entry.status = response.status();
@@ -96,7 +97,7 @@ function record(context, name) {
           appBodies.push(await response.text().catch(() => ''));
         }
       }
-    })();
+    })().catch(() => { /* the page went away meanwhile */ });
     pending.add(done);
     done.finally(() => pending.delete(done));
   });
