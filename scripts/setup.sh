@@ -48,7 +48,8 @@ npm_install() { # dir
   fi
 }
 npm_install "$ROOT"
-for d in tests/next-app bench/node; do
+# examples/todo links the package (`file:../../pkg`): its npm install needs no build of it first.
+for d in tests/next-app bench/node examples/todo; do
   [ -f "$ROOT/$d/package-lock.json" ] && npm_install "$ROOT/$d"
 done
 

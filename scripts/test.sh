@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the test suites. No argument: all of them, in order, stopping at the first failure.
-#   scripts/test.sh [lint|rust|wasm|...]
+#   scripts/test.sh [lint|rust|wasm|pkg|platforms|e2e|app|bench]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +39,14 @@ e2e() {
   PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot tests/inspector/inspector.test.mjs
 }
 
+app() {
+  step "Worker and package builds (each skipped when up to date)"
+  bash scripts/build-worker.sh
+  bash scripts/build-pkg.sh
+  step "The todo app (examples/todo): next build + next start with Better Auth, the Worker under wrangler dev, in headless Chromium (screenshots in tests/artifacts/)"
+  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=spec tests/app/app.test.mjs
+}
+
 pkg() {
   step "npm package: build (wasm32 + wasm-bindgen + wasm-opt)"
   bash scripts/build-pkg.sh
@@ -60,6 +68,6 @@ bench() {
 }
 
 suites=("$@")
-[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm pkg platforms e2e bench)
+[ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm pkg platforms e2e app bench)
 for s in "${suites[@]}"; do "$s"; done
 step "all passed: ${suites[*]}"
