@@ -1,3 +1,5 @@
+#![cfg_attr(feature = "bench-fixed-store", allow(dead_code, unused_imports))]
+
 //! The task table on D1, for one user: [`TaskStore`] owns the binding and the user id and
 //! holds every SQL statement of the Worker (the schema is in `../migrations`). Every statement
 //! is parameterized and scoped by `user_id`; only the fixed fragments below are spliced.
@@ -79,11 +81,13 @@ pub async fn ping(env: &Env) -> bool {
 }
 
 /// One user's tasks.
+#[cfg(not(feature = "bench-fixed-store"))]
 pub struct TaskStore {
     db: D1Database,
     user: String,
 }
 
+#[cfg(not(feature = "bench-fixed-store"))]
 impl TaskStore {
     /// The store of `user` (already authorized).
     pub fn open(env: &Env, user: &str) -> Result<Self, ApiError> {
@@ -229,6 +233,64 @@ impl TaskStore {
     async fn task(&self, sql: &str, params: &[JsValue]) -> Result<Option<RawJson>, ApiError> {
         let statement = self.statement(sql, params)?;
         Ok(statement.first::<String>(Some("task")).await.map_err(failed)?.map(RawJson))
+    }
+}
+
+#[cfg(feature = "bench-fixed-store")]
+pub use fixed::TaskStore;
+
+/// For the benchmarks only (`--features bench-fixed-store`, never deployed): a store that
+/// answers every call from a fixed result without touching D1, so the Worker's own cost per
+/// request (routing, verification, input, headers, logging) can be measured apart from the
+/// database's. Its page is `bench/workerd/fixed-tasks.json`, the 20 tasks the benchmark seeds,
+/// which the JavaScript baseline's fixed variant serves too.
+#[cfg(feature = "bench-fixed-store")]
+mod fixed {
+    use super::*;
+
+    const PAGE: &str = include_str!("../../bench/workerd/fixed-tasks.json");
+
+    /// The first task of the page: what every single-task call answers.
+    fn one() -> RawJson {
+        let end = PAGE.find("},{").map_or(PAGE.len() - 1, |i| i + 1);
+        RawJson(PAGE[1..end].to_owned())
+    }
+
+    pub struct TaskStore;
+
+    impl TaskStore {
+        pub fn open(_env: &Env, _user: &str) -> Result<Self, ApiError> {
+            Ok(Self)
+        }
+
+        pub async fn list(&self, q: &ListQuery) -> Result<(RawJson, u64), ApiError> {
+            let _ = (filter(q), order_by(q));
+            Ok((RawJson(PAGE.trim_end().to_owned()), 20))
+        }
+
+        pub async fn create(&self, _t: &NewTask) -> Result<(i64, RawJson), ApiError> {
+            Ok((20, one()))
+        }
+
+        pub async fn get(&self, _id: i64) -> Result<Option<RawJson>, ApiError> {
+            Ok(Some(one()))
+        }
+
+        pub async fn exists(&self, _id: i64) -> Result<bool, ApiError> {
+            Ok(true)
+        }
+
+        pub async fn update(&self, _id: i64, _p: &TaskPatch) -> Result<Option<RawJson>, ApiError> {
+            Ok(Some(one()))
+        }
+
+        pub async fn set_completed(&self, _id: i64, _completed: Option<bool>) -> Result<Option<RawJson>, ApiError> {
+            Ok(Some(one()))
+        }
+
+        pub async fn delete(&self, _id: i64) -> Result<bool, ApiError> {
+            Ok(true)
+        }
     }
 }
 
