@@ -33,8 +33,9 @@ export ESBUILD_BIN="${ESBUILD_BIN:-$ROOT/node_modules/.bin/esbuild}"
 mkdir -p "$out_dir"
 abs_out=$(cd "$out_dir" && pwd)
 cd worker
-# worker-build wants the output folder relative to the crate.
-worker-build --release --out-dir "$(realpath --relative-to=. "$abs_out")" ${features:+--features "$features"}
+# worker-build wants the output folder relative to the crate. The `worker` profile (Cargo.toml) is
+# release with opt-level "s": a smaller upload, and no CPU per request measurably lost (bench/ANALYSIS.md).
+worker-build --profile worker --out-dir "$(realpath --relative-to=. "$abs_out")" ${features:+--features "$features"}
 if [ -z "$keep_names" ]; then
   # worker-build keeps the name sections (about 80 KB): wrangler would upload them.
   "$WASM_OPT_BIN" --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int \
