@@ -87,6 +87,8 @@ function variants(probe) {
     ['TaskGate API only, fixed store', () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe, FIXED_BUILD), migrate: true })],
     ['baseline', () => baselineServer('baseline.js')],
     ['baseline, fixed store', () => baselineServer('baseline-fixed.js', { 'baseline-fixed.js': 'baseline-fixed.js', 'fixed-tasks.json': 'fixed-tasks.json' })],
+    // The least a Worker can do for these requests (fixed answer and the log line only).
+    ['floor (fixed answer and log line only)', () => baselineServer('floor.js', { 'floor.js': 'floor.js', 'fixed-tasks.json': 'fixed-tasks.json' })],
   ];
   for (const v of opts('--variant')) {
     const [name, dir] = v.split('=');
@@ -147,7 +149,7 @@ async function loadTest() {
     });
     // Each row against its baseline (the fixed-store one for fixed-store rows), round by round: the
     // median of the per-round ratios, which a slow drift of the machine's speed cancels out of.
-    for (const r of rows) {
+    for (const r of rows.filter((x) => !x.name.startsWith('floor'))) {
       const route = r.name.endsWith('POST /tasks') ? 'POST /tasks' : 'GET /tasks';
       const b = rows.find((x) => x.name === `${r.name.includes('fixed store') ? 'baseline, fixed store' : 'baseline'} ${route}`);
       if (!b) continue;
