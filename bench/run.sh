@@ -11,6 +11,10 @@ export PATH="$PWD/node_modules/.bin:$PATH" WRANGLER_SEND_METRICS=false
 
 bash scripts/build-pkg.sh >/dev/null
 bash scripts/build-worker.sh >/dev/null
+# The same Worker answering from a fixed result without D1 (bench/workerd: its own cost per request).
+bash scripts/build-worker.sh --features bench-fixed-store --out bench/out/worker-fixed >/dev/null
+# The Worker as shipped with its Wasm names kept: what each crate weighs (sizes.mjs), CPU profiles.
+bash scripts/build-worker.sh --keep-names --out bench/out/worker-profile >/dev/null
 echo "[bench] native Rust" >&2
 cargo run -q --release --manifest-path bench/rust/Cargo.toml -- $smoke > "$out/native.json"
 echo "[bench] Node.js" >&2

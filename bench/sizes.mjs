@@ -2,10 +2,11 @@
 // what users would pick instead (jose's and hono/jwt's HS256 verify bundles, the Hono
 // baseline Worker). Prints a JSON document on stdout.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, symlinkSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync, symlinkSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { wasmParts } from './wasm-parts.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BIN = path.join(ROOT, 'node_modules/.bin');
@@ -19,9 +20,9 @@ function workerUpload(config, cwd) {
   const out = mkdtempSync(path.join(tmpdir(), 'tg-upload-'));
   execFileSync(path.join(BIN, 'wrangler'), ['deploy', '--dry-run', '--outdir', out, '--config', config], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const files = readdirSync(out).filter((f) => statSync(path.join(out, f)).isFile() && !f.endsWith('.map') && f !== 'README.md');
-  const total = sum(files.map((f) => file(path.join(out, f))));
+  const each = files.map((f) => ({ name: f, ...file(path.join(out, f)) }));
   rmSync(out, { recursive: true, force: true });
-  return { ...total, files };
+  return { ...sum(each), files: each };
 }
 
 /** esbuild bundle of `source` (minified ESM for the browser/worker), measured. */
@@ -48,14 +49,27 @@ const NM = path.join(ROOT, 'bench/node/node_modules');
 rows.push({ name: 'jose: jwtVerify bundle (esbuild, minified)', ...bundle("export { jwtVerify } from 'jose';", [NM]) });
 rows.push({ name: 'hono/jwt: verify bundle (esbuild, minified)', ...bundle("export { verify } from 'hono/jwt';", [NM]) });
 
-rows.push({ name: 'TaskGate Worker upload (wrangler deploy --dry-run)', ...workerUpload(path.join(ROOT, 'wrangler.toml'), ROOT) });
+const upload = workerUpload(path.join(ROOT, 'wrangler.toml'), ROOT);
+rows.push({ name: 'TaskGate Worker upload (wrangler deploy --dry-run)', bytes: upload.bytes, gzip: upload.gzip });
+// What the upload is made of: its files (the Wasm, and the JavaScript wrangler bundles from the
+// wasm-bindgen glue and worker-build's shim), and the Wasm's code by crate (from the same build with
+// its name section kept: bench/out/worker-profile, built by bench/run.sh).
+const uploadParts = upload.files.map((f) => ({
+  name: f.name.endsWith('.wasm') ? `Wasm (${f.name})` : `JavaScript: wasm-bindgen glue and worker-build shim (${f.name})`, bytes: f.bytes, gzip: f.gzip,
+}));
+const named = path.join(ROOT, 'bench/out/worker-profile/index_bg.wasm');
+const wasm = existsSync(named) ? wasmParts(named) : { parts: [] };
+
 // The Hono baseline Worker, in a temp dir with its dependency linked.
 const dir = mkdtempSync(path.join(tmpdir(), 'tg-baseline-'));
 writeFileSync(path.join(dir, 'worker.js'), readFileSync(path.join(ROOT, 'bench/workerd/baseline.js')));
 writeFileSync(path.join(dir, 'wrangler.toml'), 'name = "baseline"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n');
 mkdirSync(path.join(dir, 'node_modules'));
 symlinkSync(path.join(NM, 'hono'), path.join(dir, 'node_modules/hono'));
-rows.push({ name: 'Baseline Worker upload (Hono + hono/jwt)', ...workerUpload(path.join(dir, 'wrangler.toml'), dir) });
+const baselineUpload = workerUpload(path.join(dir, 'wrangler.toml'), dir);
+rows.push({ name: 'Baseline Worker upload (Hono + hono/jwt)', bytes: baselineUpload.bytes, gzip: baselineUpload.gzip });
 rmSync(dir, { recursive: true, force: true });
 
-console.log(JSON.stringify({ suite: 'sizes', rows }));
+console.log(JSON.stringify({
+  suite: 'sizes', rows, upload: { files: uploadParts, wasm: wasm.parts.filter((p) => !p.name.startsWith('custom section')) },
+}));

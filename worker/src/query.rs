@@ -131,6 +131,17 @@ impl ListQuery {
     }
 }
 
+impl ListQuery {
+    /// What the SQL text of this query depends on (not the values it binds): its status, sort,
+    /// direction, and which of `q`, `priority` and `tag` are present. Equal shapes, equal SQL.
+    pub fn shape(&self) -> u16 {
+        let status = self.status as u16; // 0..=2
+        let sort = self.sort as u16; // 0..=4
+        let flags = [self.descending, self.q.is_some(), self.priority.is_some(), self.tag.is_some()];
+        flags.iter().fold(status * 5 + sort, |acc, f| (acc << 1) | u16::from(*f))
+    }
+}
+
 /// The value paired with `name`, if any.
 fn one_of<T: Copy>(name: &str, choices: &[(&str, T)]) -> Option<T> {
     choices.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
@@ -176,6 +187,27 @@ mod tests {
         assert!(parse(&[("limit", "201")]).is_err());
         assert!(parse(&[("limit", "1.5")]).is_err());
         assert!(parse(&[("limit", "99999999999999999999")]).is_err());
+    }
+
+    #[test]
+    fn shapes_differ_when_the_sql_would() {
+        let shape = |q: &[(&str, &str)]| parse(q).unwrap().shape();
+        let queries: [&[(&str, &str)]; 9] = [
+            &[],
+            &[("order", "asc")],
+            &[("status", "pending")],
+            &[("status", "completed")],
+            &[("sort", "title")],
+            &[("q", "x")],
+            &[("priority", "low")],
+            &[("tag", "t")],
+            &[("status", "pending"), ("sort", "priority"), ("q", "x"), ("priority", "low"), ("tag", "t")],
+        ];
+        let shapes: std::collections::BTreeSet<u16> = queries.iter().map(|q| shape(q)).collect();
+        assert_eq!(shapes.len(), queries.len());
+        // Values do not change the shape (they are bound, not spliced).
+        assert_eq!(shape(&[("q", "a"), ("limit", "5")]), shape(&[("q", "b"), ("offset", "10")]));
+        assert_eq!(shape(&[("priority", "low")]), shape(&[("priority", "high")]));
     }
 
     #[test]
