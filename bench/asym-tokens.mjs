@@ -23,8 +23,8 @@ const SIGNERS = {
   RS256: (data, key) => sign('sha256', data, key),
 };
 
-/** The benchmark document for tokens issued at `now` (seconds since the epoch). */
-export function asymTokens(now = Math.floor(Date.now() / 1000)) {
+/** The benchmark document for tokens issued at `now` (seconds since the epoch) to user `sub`. */
+export function asymTokens(now = Math.floor(Date.now() / 1000), sub = USER) {
   const { keys } = JSON.parse(readFileSync(KEYS, 'utf8'));
   const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const jwks = { keys: [] };
@@ -42,17 +42,17 @@ export function asymTokens(now = Math.floor(Date.now() / 1000)) {
       image: null,
       createdAt: '2026-01-05T09:30:00.000Z',
       updatedAt: '2026-11-20T16:12:45.000Z',
-      id: USER,
+      id: sub,
       iat: now,
       iss: ISSUER,
       aud: ISSUER,
       exp: now + 3600,
-      sub: USER,
+      sub,
     };
     const input = `${b64({ alg, kid })}.${b64(claims)}`;
     tokens[alg] = `${input}.${SIGNERS[alg](Buffer.from(input), priv).toString('base64url')}`;
   }
-  return { now, iss: ISSUER, aud: ISSUER, sub: USER, jwks, tokens };
+  return { now, iss: ISSUER, aud: ISSUER, sub, jwks, tokens };
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -14,6 +14,7 @@ const native = load('native');
 const node = load('node');
 const workerd = load('workerd');
 const sizes = load('sizes');
+const asym = { native: load('native-asymmetric'), node: load('node-asymmetric'), workerd: load('workerd-asymmetric') };
 
 const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
 const pkgVersion = (p) => { try { return JSON.parse(readFileSync(path.join(ROOT, p), 'utf8')).version; } catch { return '?'; } };
@@ -108,6 +109,31 @@ for (const route of ['GET /tasks', 'POST /tasks']) {
 const wTg = workerd.verify[0];
 const verifyTable = workerd.verify.length === 0 ? '' : table(['inside workerd', 'ns per verify', 'x taskgate'], workerd.verify.map((r) => [r.name, fmt(r.median_ns), fmt(r.median_ns / wTg.median_ns, 2)]));
 
+// Asymmetric tokens (Better Auth's jwt() plugin): each suite's rows per algorithm, as ratios to taskgate.
+const ALGS = ['EdDSA', 'ES256', 'RS256'];
+const asymTable = (rows, ours, extra = () => []) => table(['alg', 'implementation', 'median ns/verify', `x ${ours}`, ...extra(null)],
+  ALGS.flatMap((alg) => {
+    const mine = rows.find((r) => r.alg === alg && (r.name ?? r.impl).startsWith(ours));
+    return rows.filter((r) => r.alg === alg).map((r) => [alg, r.name ?? r.impl, fmt(r.median_ns), mine ? fmt(r.median_ns / mine.median_ns, 2) : '-', ...extra(r)]);
+  }));
+const asymNativeTable = asymTable(asym.native.rows, 'taskgate-verify', (r) => (r ? [fmt(r.allocs)] : ['allocs']));
+const asymNodeTable = asymTable(asym.node.rows, 'taskgate-verify');
+const asymWorkerdTable = asymTable(asym.workerd.rows, 'taskgate-verify');
+// The Worker with an EdDSA token (JWK Set given inline) against the same Worker with HS256, round by round.
+const perRound = (a, b, f) => { const xs = a.runs.map((x, i) => f(x) / f(b.runs[i])).sort((p, q) => p - q); return xs[Math.floor(xs.length / 2)]; };
+const eddsaRows = ['GET /tasks', 'POST /tasks'].flatMap((route) => {
+  const [hs, ed] = [wRow(`TaskGate API only ${route}`), wRow(`TaskGate API only (EdDSA token) ${route}`)];
+  if (!hs || !ed) return [];
+  return [[route, fmt(hs.rps), fmt(ed.rps), fmt(perRound(ed, hs, (x) => x.rps), 2), ms(hs.cpu_ms.runtime), ms(ed.cpu_ms.runtime), fmt(perRound(ed, hs, (x) => x.cpu_ms.runtime), 2)]];
+});
+const eddsaLoadTable = eddsaRows.length ? table(['TaskGate Worker, API only', 'requests/s HS256', 'requests/s EdDSA', 'x HS256', 'CPU ms/request HS256', 'CPU ms/request EdDSA', 'x HS256'], eddsaRows) : '';
+{
+  const w = (impl) => asym.workerd.rows.find((r) => r.impl === impl);
+  const [wasm, jose] = [w('wasm-eddsa'), w('jose-eddsa')];
+  goal('workerd: EdDSA verify (Wasm) faster than jose', wasm.median_ns < jose.median_ns,
+    `${fmt(jose.median_ns / wasm.median_ns, 2)}x jose's speed (${fmt(wasm.median_ns)} vs ${fmt(jose.median_ns)} ns)`);
+}
+
 // Sizes.
 const sizeTable = table(['artifact', 'bytes', 'gzip -9'], sizes.rows.map((r) => [r.name, fmt(r.bytes), r.name.includes('tarball') ? '(already gzip)' : fmt(r.gzip)]));
 const uploadTable = sizes.upload ? table(['TaskGate Worker upload: part', 'bytes', 'gzip -9'], sizes.upload.files.map((r) => [r.name, fmt(r.bytes), fmt(r.gzip)])) : '';
@@ -177,7 +203,30 @@ ${splitTable}
 
 ${verifyTable}
 
-## 4. Sizes
+## 4. Asymmetric tokens (Better Auth's \`jwt()\` plugin: EdDSA, ES256, RS256 2048-bit)
+
+Tokens shaped like the plugin's (\`bench/asym-tokens.mjs\`, fixed test keys), verified against its JWK Set with
+\`iss\` and \`aud\` checked. TaskGate runs RustCrypto everywhere (compiled to wasm32 in Node and workerd); \`jose\`
+and the floors use the platform's native crypto (WebCrypto / OpenSSL / BoringSSL).
+
+Native Rust (${asym.native.rounds} rounds x ${fmt(asym.native.iterations)} verifications; the floor is the RustCrypto signature check alone):
+
+${asymNativeTable}
+
+Node.js (${asym.node.rounds} rounds, ${asym.node.node}):
+
+${asymNodeTable}
+
+Inside workerd (${asym.workerd.n} verifications per request, the empty request's cost subtracted, median of ${asym.workerd.rounds} rounds):
+
+${asymWorkerdTable}
+
+The Worker under load (section 3's runs) with Better Auth \`jwt()\` EdDSA tokens, its JWK Set given inline (\`JWKS\`,
+so no key fetch), against HS256 tokens; ratios are medians of per-round ratios:
+
+${eddsaLoadTable}
+
+## 5. Sizes
 
 ${sizeTable}
 

@@ -21,6 +21,11 @@ echo "[bench] Node.js" >&2
 node bench/node/bench.mjs $smoke > "$out/node.json"
 echo "[bench] workerd (wrangler dev + wrk)" >&2
 node bench/workerd/load.mjs $smoke > "$out/workerd.json"
+echo "[bench] asymmetric tokens (Better Auth jwt(): EdDSA, ES256, RS256)" >&2
+node bench/asym-tokens.mjs > "$out/asym-tokens.json"
+cargo run -q --release --manifest-path bench/rust/Cargo.toml -- $smoke --asymmetric "$out/asym-tokens.json" > "$out/native-asymmetric.json"
+node bench/node/bench.mjs $smoke --asymmetric "$out/asym-tokens.json" > "$out/node-asymmetric.json"
+node bench/workerd/verify-cost-asym.mjs $smoke --asymmetric "$out/asym-tokens.json" > "$out/workerd-asymmetric.json"
 echo "[bench] sizes" >&2
 node bench/sizes.mjs > "$out/sizes.json"
 node bench/report.mjs "$out" $smoke

@@ -40,6 +40,7 @@ function bundle(source, nodePaths) {
 const rows = [];
 const pkgWasm = file(path.join(ROOT, 'pkg/dist/wasm/taskgate_bg.wasm'));
 rows.push({ name: 'taskgate-verify: Wasm', ...pkgWasm });
+rows.push({ name: 'taskgate-verify/full: Wasm (+ JWK Set, EdDSA/ES256/ES512/RS256/PS256, session cookie cache)', ...file(path.join(ROOT, 'pkg/dist/wasm/taskgate_full_bg.wasm')) });
 const glue = sum(['api.js', 'node.js', 'wasm/taskgate.js'].map((f) => file(path.join(ROOT, 'pkg/dist', f))));
 rows.push({ name: 'taskgate-verify: JS glue (api + entry + wasm-bindgen)', ...glue });
 const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: path.join(ROOT, 'pkg'), env, stdio: ['ignore', 'pipe', 'pipe'] }))[0];
@@ -47,6 +48,7 @@ rows.push({ name: 'taskgate-verify: npm tarball', bytes: packed.size, gzip: pack
 
 const NM = path.join(ROOT, 'bench/node/node_modules');
 rows.push({ name: 'jose: jwtVerify bundle (esbuild, minified)', ...bundle("export { jwtVerify } from 'jose';", [NM]) });
+rows.push({ name: 'jose: jwtVerify + createLocalJWKSet bundle (esbuild, minified)', ...bundle("export { jwtVerify, createLocalJWKSet } from 'jose';", [NM]) });
 rows.push({ name: 'hono/jwt: verify bundle (esbuild, minified)', ...bundle("export { verify } from 'hono/jwt';", [NM]) });
 
 const upload = workerUpload(path.join(ROOT, 'wrangler.toml'), ROOT);

@@ -13,7 +13,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { WorkerServer, ROOT } from '../../tests/lib/worker.mjs';
-import { SECRET, USER, benchToken } from '../token.mjs';
+import { SECRET, USER, ISSUER, benchToken } from '../token.mjs';
+import { asymTokens } from '../asym-tokens.mjs';
 import { processes, snapshot, perRequest } from './cpu.mjs';
 
 const args = process.argv.slice(2);
@@ -77,7 +78,12 @@ const baselineServer = (main, files = {}) => {
   });
 };
 
-/** Every Worker measured: name -> how to start it (and whether it has a database to seed). */
+/** The tokens a Worker's callers hold: for GET (the seeded user) and for POST (the writer). */
+const WRITER = USER.replace('user_', 'writer_');
+const hsTokens = () => ({ get: benchToken(), post: benchToken(undefined, WRITER) });
+const eddsaTokens = () => ({ get: asymTokens(undefined, USER).tokens.EdDSA, post: asymTokens(undefined, WRITER).tokens.EdDSA });
+
+/** Every Worker measured: name -> how to start it, and the tokens its callers hold (HS256 unless said). */
 function variants(probe) {
   const list = [
     ['TaskGate', () => WorkerServer.start({ secrets })],
@@ -85,6 +91,9 @@ function variants(probe) {
     ['TaskGate API only', () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe), migrate: true })],
     // The same again, its store answering from a fixed result (no D1): the Worker's own cost.
     ['TaskGate API only, fixed store', () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe, FIXED_BUILD), migrate: true })],
+    // The same API-only Worker, its callers holding Better Auth jwt()-plugin tokens (EdDSA) checked
+    // against a JWK Set given inline (JWKS), so no key fetch: the asymmetric path against HS256.
+    ['TaskGate API only (EdDSA token)', () => WorkerServer.start({ secrets: { ...secrets, JWKS: `'${JSON.stringify(asymTokens().jwks)}'`, BETTER_AUTH_URL: ISSUER }, toml: apiOnlyToml(probe), migrate: true }), eddsaTokens],
     ['baseline', () => baselineServer('baseline.js')],
     ['baseline, fixed store', () => baselineServer('baseline-fixed.js', { 'baseline-fixed.js': 'baseline-fixed.js', 'fixed-tasks.json': 'fixed-tasks.json' })],
     // The least a Worker can do for these requests (fixed answer and the log line only).
@@ -106,20 +115,19 @@ async function loadTest() {
   const chosen = variants(probe);
   const servers = [];
   try {
-    for (const [name, start] of chosen) {
+    for (const [name, start, tokens] of chosen) {
       log(`starting ${name}`);
-      servers.push([name, await start()]);
+      const s = await start();
+      s.tokens = (tokens ?? hsTokens)();
+      servers.push([name, s]);
     }
-    const writer = USER.replace('user_', 'writer_');
-    const token = benchToken();
-    const writerToken = benchToken(undefined, writer);
     const post = path.join(servers[0][1].dir, 'post.lua');
     execFileSync('sh', ['-c', `cat > ${post}`], { input: `wrk.method = "POST"\nwrk.body = '{"title":"Load test task"}'\nwrk.headers["Content-Type"] = "application/json"\n` });
-    const routes = [['GET /tasks', `/api/${USER}/tasks`, token, undefined], ['POST /tasks', `/api/${writer}/tasks`, writerToken, post]];
+    const routes = [['GET /tasks', `/api/${USER}/tasks`, 'get', undefined], ['POST /tasks', `/api/${WRITER}/tasks`, 'post', post]];
     for (const [, s] of servers) {
-      await seed(s.url, token, 20);
+      await seed(s.url, s.tokens.get, 20);
       s.roles = processes(s.proc.pid);
-      for (const [, p, t, script] of routes) if (WARMUP_SECONDS) wrk(`${s.url}${p}`, t, script, WARMUP_SECONDS);
+      for (const [, p, t, script] of routes) if (WARMUP_SECONDS) wrk(`${s.url}${p}`, s.tokens[t], script, WARMUP_SECONDS);
     }
     const runs = {};
     for (const [name] of servers) for (const [route] of routes) runs[`${name} ${route}`] = [];
@@ -129,7 +137,7 @@ async function loadTest() {
       for (const [name, s] of order) {
         for (const [route, p, t, script] of routes) {
           const before = snapshot(s.roles);
-          const run = wrk(`${s.url}${p}`, t, script);
+          const run = wrk(`${s.url}${p}`, s.tokens[t], script);
           run.cpu_ms = perRequest(before, snapshot(s.roles), run.requests);
           runs[`${name} ${route}`].push(run);
         }
