@@ -39,14 +39,14 @@ export function partOf(name) {
   // `<A as B>::f` counts as A's (B's when A is a primitive or a reference); with LTO, inlined code
   // counts where it was inlined (the Worker's fetch handler lives mostly in js_sys's future closure).
   // The Worker's async fetch handler, with all LTO inlined into it, is one poll function.
-  if (/AssertUnwindSafe<F> as core::future::future::Future>::poll/.test(name)) return 'the Worker (taskgate_worker)';
+  if (/AssertUnwindSafe<F> as core::future::future::Future>::poll/.test(name)) return 'the Worker (taskgate_worker, with what LTO inlined into its handler)';
   let n = name.replace(/\[[0-9a-f]+\]/g, '').replace(/^[<&]+(mut )?/, '');
   const as = /^([^ ]+) as ([^ >]+)/.exec(n);
   if (as && !as[1].includes('::')) n = as[2];
   if (/^(str|char|u8|u16|u32|u64|usize|i32|i64|f64|T|\[)\b/.test(n) || /^__multi3|^init$/.test(n)) return 'Rust core/alloc/std (formatting, strings, collections, panics)';
   if (/^(Closure\(|[A-Z][A-Za-z0-9]*(\([^)]*\))? -> Externref|intounderlying|wasm_streams::)/.test(n)) return 'wasm-bindgen, js-sys, web-sys';
   if (/^(taskgate_verify|hmac|sha2|digest|base64|subtle)::/.test(n)) return 'verifier (taskgate_verify, hmac, sha2, base64)';
-  if (/^taskgate_worker::/.test(n)) return 'the Worker (taskgate_worker)';
+  if (/^taskgate_worker::/.test(n)) return 'the Worker (taskgate_worker, with what LTO inlined into its handler)';
   if (/^(serde_json|serde|serde_core)::/.test(n)) return 'serde, serde_json';
   if (/^serde_wasm_bindgen::/.test(n)) return 'serde_wasm_bindgen';
   if (/^(worker|worker_sys)::/.test(n)) return 'workers-rs (worker, worker_sys)';

@@ -7,7 +7,8 @@
 // `make bench`, for the analysis (bench/ANALYSIS.md):
 //   node bench/workerd/instructions.mjs WORKER [--route get|post] [--requests N] [--reps R] [--annotate FILE]
 // WORKER: a TaskGate build folder (scripts/build-worker.sh --out DIR; API only, no static assets),
-// `shipped` (worker/build with its static assets), or `baseline`, `baseline-fixed`, `floor`.
+// `shipped` (worker/build with its static assets), `baseline`, `baseline-fixed`, `floor`, or the
+// path of another JavaScript Worker (beside it: bench/workerd's files, e.g. fixed-tasks.json).
 // Prints a JSON line: { worker, route, requests, per_request: [instructions, ...] }.
 // --annotate FILE keeps the last repetition's callgrind profile (callgrind_annotate FILE).
 import { execFileSync } from 'node:child_process';
@@ -44,11 +45,13 @@ async function start() {
   const here = (f) => readFileSync(path.join(import.meta.dirname, f), 'utf8');
   const d1 = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/\[\[d1_databases\]\][\s\S]*?migrations_dir = "migrations"/)[0]
     .replace('migrations_dir = "migrations"', `migrations_dir = ${JSON.stringify(path.join(ROOT, 'migrations'))}`);
-  const js = { baseline: 'baseline.js', 'baseline-fixed': 'baseline-fixed.js', floor: 'floor.js' }[worker];
+  const js = worker.endsWith('.js') ? 'other.js' : { baseline: 'baseline.js', 'baseline-fixed': 'baseline-fixed.js', floor: 'floor.js' }[worker];
   if (js) {
+    const files = Object.fromEntries(['baseline.js', 'baseline-fixed.js', 'floor.js', 'fixed-tasks.json'].map((f) => [f, here(f)]));
+    if (worker.endsWith('.js')) files['other.js'] = readFileSync(worker, 'utf8');
     return WorkerServer.start({
       toml: `name = "taskgate-baseline"\nmain = "${js}"\ncompatibility_date = "2026-11-01"\n\n${d1}\n`,
-      files: Object.fromEntries([...['baseline.js', 'baseline-fixed.js', 'floor.js', 'fixed-tasks.json'].map((f) => [f, here(f)]), ['.dev.vars', `BETTER_AUTH_SECRET=${SECRET}\n`]]),
+      files: { ...files, '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n` },
       links: { 'node_modules/hono': path.join(NODE_MODULES, 'hono') },
       migrate: true,
     });
