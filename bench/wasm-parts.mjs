@@ -43,9 +43,11 @@ export function partOf(name) {
   let n = name.replace(/\[[0-9a-f]+\]/g, '').replace(/^[<&]+(mut )?/, '');
   const as = /^([^ ]+) as ([^ >]+)/.exec(n);
   if (as && !as[1].includes('::')) n = as[2];
+  if (/^\[T\] as ctutils/.test(n)) return 'signature math (ed25519-dalek, p256, p521, rsa, crypto-bigint, ...)';
   if (/^(str|char|u8|u16|u32|u64|usize|i32|i64|f64|T|\[)\b/.test(n) || /^__multi3|^init$/.test(n)) return 'Rust core/alloc/std (formatting, strings, collections, panics)';
   if (/^(Closure\(|[A-Z][A-Za-z0-9]*(\([^)]*\))? -> Externref|intounderlying|wasm_streams::)/.test(n)) return 'wasm-bindgen, js-sys, web-sys';
   if (/^(taskgate_verify|hmac|sha2|digest|base64|subtle)::/.test(n)) return 'verifier (taskgate_verify, hmac, sha2, base64)';
+  if (/^(crypto_bigint|primeorder|primefield|curve25519_dalek|ed25519_dalek|ed25519|p256|p521|rsa|elliptic_curve|ecdsa|der|const_oid|sec1|wnaf|ctutils|cmov|hybrid_array|signature|pkcs1|pkcs8|spki|ff|group|rfc6979|crypto_common|block_buffer)::|as (ctutils|cmov)\b/.test(n)) return 'signature math (ed25519-dalek, p256, p521, rsa, crypto-bigint, ...)';
   if (/^taskgate_worker::/.test(n)) return 'the Worker (taskgate_worker, with what LTO inlined into its handler)';
   if (/^(serde_json|serde|serde_core)::/.test(n)) return 'serde, serde_json';
   if (/^serde_wasm_bindgen::/.test(n)) return 'serde_wasm_bindgen';
