@@ -129,9 +129,9 @@ const eddsaRows = ['GET /tasks', 'POST /tasks'].flatMap((route) => {
 const eddsaLoadTable = eddsaRows.length ? table(['TaskGate Worker, API only', 'requests/s HS256', 'requests/s EdDSA', 'x HS256', 'CPU ms/request HS256', 'CPU ms/request EdDSA', 'x HS256'], eddsaRows) : '';
 {
   const w = (impl) => asym.workerd.rows.find((r) => r.impl === impl);
-  const [wasm, jose] = [w('wasm-eddsa'), w('jose-eddsa')];
-  goal('workerd: EdDSA verify (Wasm) faster than jose', wasm.median_ns < jose.median_ns,
-    `${fmt(jose.median_ns / wasm.median_ns, 2)}x jose's speed (${fmt(wasm.median_ns)} vs ${fmt(jose.median_ns)} ns)`);
+  const [tg, wasm, jose] = [w('webcrypto-eddsa'), w('wasm-eddsa'), w('jose-eddsa')];
+  goal('workerd: EdDSA verify (verifyAsync: the rules in the Wasm, the signature by WebCrypto) faster than jose', tg.median_ns < jose.median_ns,
+    `${fmt(jose.median_ns / tg.median_ns, 2)}x jose's speed (${fmt(tg.median_ns)} vs ${fmt(jose.median_ns)} ns; the signature in the Wasm: ${fmt(wasm.median_ns)} ns)`);
 }
 
 // Sizes.

@@ -34,8 +34,8 @@ wasm_build taskgate_full --features full
 cp pkg/js/*.js pkg/js/*.d.ts "$out/"
 # The full build's platform entries: the core ones, pointed at the full Wasm.
 for entry in node workerd edge browser; do
-  sed -e 's|\./wasm/taskgate|../wasm/taskgate_full|g' -e 's|\./api\.js|../api.js|g' \
-      -e 's|sign } = bind(glue)|sign, refusalOf, checkSignature } = bind(glue)|' "pkg/js/$entry.js" > "$out/full/$entry.js"
+  sed -e 's|\./wasm/taskgate|../wasm/taskgate_full|g' -e "s|'\./\([a-z-]*\.js\)'|'../\1'|g" \
+      -e 's|sign } = bind(glue|sign, refusalOf, checkSignature } = bind(glue|' "pkg/js/$entry.js" > "$out/full/$entry.js"
 done
 # Written last: the up-to-date check above compares against it.
 target/debug/taskgate contract --format dts > "$out/contract.d.ts"

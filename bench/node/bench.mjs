@@ -239,7 +239,7 @@ if (ASYMMETRIC) {
 
 // ---- the asymmetric suite ---------------------------------------------------------------
 // Per algorithm (EdDSA, ES256, RS256): the package's full build (one verifier for the JWK Set,
-// synchronous), jose (`createLocalJWKSet` + `jwtVerify` with issuer and audience, awaited), and
+// synchronous; the signature by node:crypto, as the Node entry does, and in the Wasm), jose (`createLocalJWKSet` + `jwtVerify` with issuer and audience, awaited), and
 // the node:crypto floor: split, `crypto.verify` with a KeyObject made once (ES256 signatures in
 // IEEE P1363 form, as JWS has them), JSON.parse of the payload, exp/iss/aud checks (no header).
 async function asymmetric(file) {
@@ -251,6 +251,7 @@ async function asymmetric(file) {
   const NODE_ALG = { EdDSA: null, ES256: 'sha256', RS256: 'sha256' };
 
   const taskgateFull = createFullVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud });
+  const taskgateWasm = createFullVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud, platformCrypto: false });
   const joseSet = createLocalJWKSet(jwks);
   const floor = (alg) => {
     const jwk = jwks.keys.find((k) => k.alg === alg);
@@ -278,7 +279,8 @@ async function asymmetric(file) {
     if (typeof t !== 'string') fail(`${file}: no ${alg} token`);
     const common = { alg, token: t, forged: forge(t), sub };
     return [
-      { ...common, name: 'taskgate-verify/full', version: version('../../pkg/package.json'), run: (x) => taskgateFull.verify(x).userId },
+      { ...common, name: 'taskgate-verify/full (signature by node:crypto)', version: version('../../pkg/package.json'), run: (x) => taskgateFull.verify(x).userId },
+      { ...common, name: 'taskgate-verify/full, platformCrypto: false (signature in the Wasm)', version: version('../../pkg/package.json'), run: (x) => taskgateWasm.verify(x).userId },
       { ...common, name: 'jose', version: mod('jose'), async: true, run: async (x) => (await jwtVerify(x, joseSet, { issuer: iss, audience: aud })).payload.sub },
       { ...common, name: 'floor: node:crypto verify + JSON.parse', version: process.version, run: floor(alg) },
     ];

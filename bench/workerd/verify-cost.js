@@ -1,8 +1,9 @@
 // Verification cost inside workerd: one request verifies the same token n times with
 // (a) the TaskGate npm package (Wasm), (b) crypto.subtle HMAC verify + JSON.parse + exp,
 // (c) jose jwtVerify. Timed from outside (workerd's clocks do not advance during compute).
-// Asymmetric tokens (bench/workerd/verify-cost-asym.mjs): /wasm-ALG, /jose-ALG and /subtle-ALG
-// for ALG eddsa, es256 or rs256 verify a token signed with a key of a JWK Set, n times.
+// Asymmetric tokens (bench/workerd/verify-cost-asym.mjs): /wasm-ALG (verify: the signature in the
+// Wasm), /webcrypto-ALG (verifyAsync: the signature by workerd's WebCrypto), /jose-ALG and
+// /subtle-ALG for ALG eddsa, es256 or rs256 verify a token signed with a key of a JWK Set, n times.
 import { createVerifier } from 'taskgate-verify';
 import { createVerifier as createFullVerifier } from 'taskgate-verify/full';
 import { createLocalJWKSet, jwtVerify } from 'jose';
@@ -95,6 +96,9 @@ async function asymmetric(request, url, impl, alg) {
       case 'wasm':
         for (let i = 0; i < n; i++) sub = s.taskgate.verify(token).userId;
         break;
+      case 'webcrypto':
+        for (let i = 0; i < n; i++) sub = (await s.taskgate.verifyAsync(token)).userId;
+        break;
       case 'jose':
         for (let i = 0; i < n; i++) sub = (await jwtVerify(token, s.jose, { issuer: iss, audience: aud })).payload.sub;
         break;
@@ -113,7 +117,7 @@ export default {
   async fetch(request, env) {
     state ??= await setup(env);
     const url = new URL(request.url);
-    const route = /^\/(wasm|jose|subtle)-(eddsa|es256|rs256)$/.exec(url.pathname);
+    const route = /^\/(wasm|webcrypto|jose|subtle)-(eddsa|es256|rs256)$/.exec(url.pathname);
     if (route) return asymmetric(request, url, route[1], route[2]);
     const n = Number(url.searchParams.get('n') ?? 0);
     const token = url.searchParams.get('token');

@@ -39,4 +39,19 @@ impl Algorithm {
             Self::Rs256 | Self::Ps256 => cfg!(feature = "rsa"),
         }
     }
+
+    /// The Web Crypto API parameters for this algorithm, as JSON: those of `importKey` (for a
+    /// JWK of [`crate::jwks::SetKey::public_jwk`]) and those of `verify`. `None` for HS256,
+    /// which this crate always checks itself.
+    pub const fn web_crypto(self) -> Option<(&'static str, &'static str)> {
+        Some(match self {
+            Self::Hs256 => return None,
+            Self::EdDsa => (r#"{"name":"Ed25519"}"#, r#"{"name":"Ed25519"}"#),
+            Self::Es256 => (r#"{"name":"ECDSA","namedCurve":"P-256"}"#, r#"{"name":"ECDSA","hash":"SHA-256"}"#),
+            Self::Es512 => (r#"{"name":"ECDSA","namedCurve":"P-521"}"#, r#"{"name":"ECDSA","hash":"SHA-512"}"#),
+            Self::Rs256 => (r#"{"name":"RSASSA-PKCS1-v1_5","hash":"SHA-256"}"#, r#"{"name":"RSASSA-PKCS1-v1_5"}"#),
+            // RFC 7518 3.5: the salt is as long as the hash.
+            Self::Ps256 => (r#"{"name":"RSA-PSS","hash":"SHA-256"}"#, r#"{"name":"RSA-PSS","saltLength":32}"#),
+        })
+    }
 }

@@ -99,6 +99,7 @@ pub struct SetKey {
     kid: Box<str>,
     alg: Algorithm,
     key: PublicKey,
+    public_jwk: Box<str>,
 }
 
 impl SetKey {
@@ -110,6 +111,14 @@ impl SetKey {
     /// The algorithm the key is bound to.
     pub fn alg(&self) -> Algorithm {
         self.alg
+    }
+
+    /// The key's public members alone as a JWK (`kty`, `crv`, `x`, `y`, `n`, `e`; no `alg`,
+    /// `kid` or `use`), canonically encoded: what a host imports to check signatures with its
+    /// platform's crypto ([`crate::signature`]), with the parameters of
+    /// [`Algorithm::web_crypto`] for [`SetKey::alg`].
+    pub fn public_jwk(&self) -> &str {
+        &self.public_jwk
     }
 
     /// Whether `signature` is a valid `alg` signature of `message` by this key: never for
@@ -262,14 +271,44 @@ fn key_of(raw: &RawJwk<'_>, kid: Option<&str>) -> core::result::Result<SetKey, S
         let s = text(v).ok_or(SkipReason::BadKey(KeyProblem::Invalid))?;
         B64.decode(s.as_bytes()).map_err(|_| SkipReason::BadKey(KeyProblem::Invalid))
     };
+    // The public members, re-encoded canonically, for a host importing the key (WebCrypto).
+    let mut jwk = String::with_capacity(64);
+    let mut member = |name: &str, value: &[u8]| {
+        jwk.push_str(",\"");
+        jwk.push_str(name);
+        jwk.push_str("\":\"");
+        B64.encode_string(value, &mut jwk);
+        jwk.push('"');
+    };
     let key = match alg {
-        Algorithm::EdDsa => PublicKey::ed25519(&bytes(raw.x)?),
-        Algorithm::Es256 => PublicKey::p256(&bytes(raw.x)?, &bytes(raw.y)?),
-        Algorithm::Es512 => PublicKey::p521(&bytes(raw.x)?, &bytes(raw.y)?),
-        _ => PublicKey::rsa(&bytes(raw.n)?, &bytes(raw.e)?),
+        Algorithm::EdDsa => {
+            let x = bytes(raw.x)?;
+            member("x", &x);
+            PublicKey::ed25519(&x)
+        }
+        Algorithm::Es256 | Algorithm::Es512 => {
+            let (x, y) = (bytes(raw.x)?, bytes(raw.y)?);
+            member("x", &x);
+            member("y", &y);
+            if alg == Algorithm::Es256 { PublicKey::p256(&x, &y) } else { PublicKey::p521(&x, &y) }
+        }
+        _ => {
+            let (n, e) = (bytes(raw.n)?, bytes(raw.e)?);
+            member("n", &n);
+            member("e", &e);
+            PublicKey::rsa(&n, &e)
+        }
     }
     .map_err(SkipReason::BadKey)?;
-    Ok(SetKey { kid: kid.into(), alg, key })
+    let head = match alg {
+        Algorithm::EdDsa => r#"{"kty":"OKP","crv":"Ed25519""#,
+        Algorithm::Es256 => r#"{"kty":"EC","crv":"P-256""#,
+        Algorithm::Es512 => r#"{"kty":"EC","crv":"P-521""#,
+        _ => r#"{"kty":"RSA""#,
+    };
+    jwk.insert_str(0, head);
+    jwk.push('}');
+    Ok(SetKey { kid: kid.into(), alg, key, public_jwk: jwk.into() })
 }
 
 /// What to do before checking a token against a cached set.

@@ -51,6 +51,8 @@ pub mod pubkey;
 pub mod session_cache;
 pub mod settings;
 mod sign;
+#[cfg(feature = "jwks")]
+pub mod signature;
 mod time;
 mod verify;
 

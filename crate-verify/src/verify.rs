@@ -12,7 +12,7 @@ use crate::claims::{Claims, Text};
 use crate::error::{Error, ErrorCode, Result};
 use crate::json;
 #[cfg(feature = "jwks")]
-use crate::jwks::KeySet;
+use crate::jwks::{KeySet, SetKey};
 use crate::keys::KeyRing;
 use crate::options::Options;
 
@@ -78,6 +78,12 @@ impl Verifier {
         self
     }
 
+    /// The JWK Set given inline ([`Verifier::with_key_set`]), if any.
+    #[cfg(feature = "jwks")]
+    pub fn key_set(&self) -> Option<&KeySet> {
+        self.key_set.as_ref()
+    }
+
     /// The key ring.
     pub fn keys(&self) -> &KeyRing {
         &self.keys
@@ -106,11 +112,27 @@ impl Verifier {
     /// `keys_unavailable`).
     #[cfg(feature = "jwks")]
     pub fn verify_with(&self, token: &str, now: u64, set: Option<&KeySet>) -> Result<Claims> {
-        self.check(token, now, |header, input, signature| {
+        self.verify_checking(token, now, set, |key, message, signature| key.verify(key.alg(), message, signature))
+    }
+
+    /// [`Verifier::verify_with`], with `signature` deciding whether an asymmetric token's
+    /// signature is valid by the key the rules chose for it (the key its `kid` names, already
+    /// bound to the token's `alg`): for a host that checks signatures with its platform's
+    /// crypto. [`crate::signature::HostCheck`] runs that in two passes.
+    #[cfg(feature = "jwks")]
+    pub fn verify_checking(
+        &self,
+        token: &str,
+        now: u64,
+        set: Option<&KeySet>,
+        signature: impl FnOnce(&SetKey, &[u8], &[u8]) -> bool,
+    ) -> Result<Claims> {
+        self.check(token, now, |header, input, sig| {
             let set = set.ok_or(Error::new(ErrorCode::KeysUnavailable))?;
             let kid = header.kid.and_then(json::as_str).filter(|k| !k.is_empty());
             let key = kid.and_then(|k| set.get(&k)).ok_or(Error::new(ErrorCode::UnknownKey))?;
-            match key.verify(header.alg, input, signature) {
+            // The key is bound to one algorithm: a token naming another never verifies.
+            match key.alg() == header.alg && signature(key, input, sig) {
                 true => Ok(()),
                 false => Err(Error::new(ErrorCode::InvalidSignature)),
             }

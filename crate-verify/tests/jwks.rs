@@ -9,6 +9,7 @@ use common::*;
 use serde_json::{Value, json};
 use taskgate_verify::jwks::{KeyCache, KeySet, Plan, SkipReason};
 use taskgate_verify::pubkey::{KeyProblem, PublicKey};
+use taskgate_verify::signature::{Deferred, Outcome, SignatureJob};
 use taskgate_verify::{Algorithm, KeyRing, Options, Verifier};
 
 const RULES: &str = include_str!("vectors/rules-jwks.json");
@@ -51,6 +52,45 @@ fn outcome(v: &Verifier, token: &str, now: u64) -> String {
     }
 }
 
+/// Verifies `token` as a host checking signatures itself does: the rules with the signature
+/// deferred, then the host's `verdict` on the job.
+fn deferred(
+    v: &Verifier,
+    token: &str,
+    now: u64,
+    set: Option<&KeySet>,
+    verdict: impl FnOnce(&SignatureJob) -> bool,
+) -> String {
+    deferred_job(v, token, now, set, verdict).0
+}
+
+/// [`deferred`], and whether a job was made.
+fn deferred_job(
+    v: &Verifier,
+    token: &str,
+    now: u64,
+    set: Option<&KeySet>,
+    verdict: impl FnOnce(&SignatureJob) -> bool,
+) -> (String, bool) {
+    let mut check = Deferred::new();
+    let outcome = v.verify_checking(token, now, set, |k, m, s| check.check(k, m, s));
+    let (result, job) = match check.finish(outcome) {
+        Outcome::Done(result) => (result, false),
+        Outcome::Pending(pending) => {
+            let valid = verdict(pending.job());
+            (pending.settle(valid), true)
+        }
+    };
+    let text = match result {
+        Ok(c) => format!("ok:{}", c.sub()),
+        Err(e) => match e.claim_name() {
+            Some(claim) => format!("{}:{claim}", e.code()),
+            None => e.code().to_string(),
+        },
+    };
+    (text, job)
+}
+
 fn tag_changed(token: &str) -> String {
     let Some((input, tag)) = token.rsplit_once('.') else { return token.to_owned() };
     let first = if tag.starts_with('A') { 'B' } else { 'A' };
@@ -80,6 +120,81 @@ cases! {
             })
             .collect();
         assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    fn every_case_of_rules_jwks_json_gives_the_same_outcome_with_the_signature_deferred() {
+        // The host's verdict here is the crate's own math on the job; what is under test is
+        // that deferring the signature applies every rule exactly as one pass does.
+        let file = parse(RULES);
+        let now = file["defaults"]["now"].as_u64().unwrap();
+        let set = KeySet::parse(&file["jwks"].to_string()).unwrap().0;
+        let mut failures = Vec::new();
+        for case in file["cases"].as_array().unwrap() {
+            let v = verifier_for(&file, case);
+            let token = case["token"].as_str().unwrap();
+            let set = (case["set"].as_bool() != Some(false)).then_some(&set);
+            let want = outcome(&v, token, now);
+            let got = deferred(&v, token, now, set, |job| {
+                let key = set.unwrap().get(&job.kid).unwrap();
+                key.verify(job.alg, &job.message, &job.signature)
+            });
+            // And a host that says "invalid" to every job: invalid_signature wherever one was made.
+            let (refused, job) = deferred_job(&v, token, now, set, |_| false);
+            let want_refused = if job { "invalid_signature".to_owned() } else { want.clone() };
+            if want != got || refused != want_refused {
+                failures.push(format!("{}: one pass {want}, deferred {got}, refused {refused}", case["name"]));
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
+    fn a_deferred_signature_decides_before_the_claims_and_hs256_defers_nothing() {
+        let file = parse(RULES);
+        let case = file["cases"].as_array().unwrap().iter().find(|c| c["expect"] == "ok" && c["options"].get("session_cache").is_none() && c["set"].as_bool() != Some(false)).unwrap();
+        let v = verifier_for(&file, case);
+        let set = KeySet::parse(&file["jwks"].to_string()).unwrap().0;
+        let good = case["token"].as_str().unwrap();
+        let now = file["defaults"]["now"].as_u64().unwrap();
+        // Expired and forged: one pass says invalid_signature (signature first); so does the
+        // host's "invalid", while its "valid" would reach the claims.
+        let late = now + 400 * 24 * 3600;
+        assert_eq!(outcome(&v, &tag_changed(good), late), "invalid_signature");
+        assert_eq!(deferred(&v, &tag_changed(good), late, Some(&set), |_| false), "invalid_signature");
+        assert_eq!(deferred(&v, good, late, Some(&set), |_| true), outcome(&v, good, late));
+        assert!(outcome(&v, good, late).starts_with("token_expired"), "{}", outcome(&v, good, late));
+        // The job: the key's public members only, and how to import it.
+        let mut check = Deferred::new();
+        let _ = v.verify_checking(good, now, Some(&set), |k, m, s| check.check(k, m, s));
+        let Outcome::Pending(pending) = check.finish(Ok::<(), taskgate_verify::Error>(())) else { panic!("no job") };
+        let job = pending.job();
+        assert!(!job.public_jwk.contains("kid") && !job.public_jwk.contains("\"d\""), "{}", job.public_jwk);
+        assert!(job.alg.web_crypto().is_some());
+        assert_eq!(Algorithm::Hs256.web_crypto(), None);
+        assert_eq!(job.message, good.rsplit_once('.').unwrap().0.as_bytes());
+        // An HS256 token never makes a job.
+        let hs = taskgate_verify::sign_claims(v.keys(), json!({"sub": "u"}).as_object().unwrap(), now, None);
+        let mut check = Deferred::new();
+        let outcome = v.verify_checking(&hs, now, Some(&set), |k, m, s| check.check(k, m, s));
+        assert!(matches!(check.finish(outcome), Outcome::Done(Ok(c)) if c.sub() == "u"));
+    }
+
+    fn the_public_jwk_of_each_key_is_canonical_and_public() {
+        let file = parse(RULES);
+        let (set, _) = KeySet::parse(&file["jwks"].to_string()).unwrap();
+        for key in set.keys() {
+            let jwk = parse(key.public_jwk());
+            let members: Vec<&str> = jwk.as_object().unwrap().keys().map(String::as_str).collect();
+            let want: &[&str] = match key.alg() {
+                Algorithm::EdDsa => &["crv", "kty", "x"],
+                Algorithm::Es256 | Algorithm::Es512 => &["crv", "kty", "x", "y"],
+                _ => &["e", "kty", "n"],
+            };
+            assert_eq!(members, want, "{}", key.kid());
+            let original = file["jwks"]["keys"].as_array().unwrap().iter().find(|k| k["kid"] == key.kid()).unwrap();
+            for m in want {
+                assert_eq!(jwk[m], original[m], "{} {m}", key.kid());
+            }
+        }
     }
 
     fn the_jwks_signed_session_cache_never_hands_out_the_session_key() {

@@ -117,8 +117,45 @@ function parseJson(text) {
   }
 }
 
-/** The package's functions over one Wasm build's glue (`./wasm/taskgate.js` or `taskgate_full.js`). */
-export function bind(wasm) {
+// Asymmetric signatures checked by the platform's crypto (full build): the Wasm applies every
+// rule with the signature deferred and hands over the job (key, input, signature) holding the
+// outcome; the platform checks the signature (in Node, node:crypto, synchronously:
+// `platform.check` from the Node entry; elsewhere WebCrypto, in the asynchronous checks); the
+// Wasm settles the outcome with that verdict (invalid_signature unless valid). Where the platform lacks the algorithm, the Wasm's
+// RustCrypto checks it. Why: the README, "Where the signature math runs". PENDING is
+// pkg/src/lib.rs's.
+const PENDING = 0xffffffff;
+/**
+ * A key ready for WebCrypto: `async (message, signature) => boolean`, or null when the platform
+ * cannot import it (no WebCrypto, or not this algorithm).
+ */
+async function prepareWebCryptoKey(importParams, verifyParams, jwk) {
+  const subtle = globalThis.crypto?.subtle;
+  if (!subtle) return null;
+  let key;
+  try {
+    key = await subtle.importKey('jwk', JSON.parse(jwk), importParams, false, ['verify']);
+  } catch {
+    return null;
+  }
+  return async (message, signature) => {
+    try {
+      return await subtle.verify(verifyParams, key, signature, message);
+    } catch {
+      return false;
+    }
+  };
+}
+
+/** The parameters and key of a job, for a `prepare` function. */
+const keyOf = (job) => [JSON.parse(job.importParams()), JSON.parse(job.verifyParams()), job.key()];
+
+/**
+ * The package's functions over one Wasm build's glue (`./wasm/taskgate.js` or
+ * `taskgate_full.js`); `platform.prepareKey(importParams, verifyParams, jwk)`, when the platform
+ * has one, readies a key for synchronous signature checks (see node-crypto.js).
+ */
+export function bind(wasm, platform = {}) {
   const full = typeof wasm.refusal === 'function';
 
   /**
@@ -189,23 +226,71 @@ export function bind(wasm) {
       inflight = (async () => {
         try {
           const r = await fetcher(jwksUrl, { signal: AbortSignal.timeout(LIMITS.jwks_fetch_timeout_seconds * 1000), headers: { accept: 'application/json' } });
-          if (r.ok) v.keysFetched(await r.text(), clock());
+          if (r.ok && v.keysFetched(await r.text(), clock())) prepared = [];
         } catch { /* no set: keys_unavailable, and retried after the refetch interval */ } finally {
           inflight = undefined;
         }
       })();
       await inflight;
     };
+    // `run(deferred)` is one check (deferred: an asymmetric signature is left to the platform,
+    // and the answer is PENDING); `done(n)` reads its results, synchronously after it. Keys are
+    // prepared once per key of the current set (by its index; forgotten when the set changes).
+    const platformCrypto = full && options.platformCrypto !== false;
+    const prepareSync = platformCrypto ? platform.prepareKey : undefined;
+    let prepared = [];
+    const preparedFor = (job, prepare) => {
+      const i = job.keyIndex();
+      if (prepared[i] === undefined) prepared[i] = prepare(...keyOf(job));
+      return prepared[i];
+    };
+    const settle = (run, done, job, valid) => {
+      if (valid === undefined) {
+        job.free();
+        return done(run(false));
+      }
+      return done(v.settle(job, valid));
+    };
+    const checked = (run, done) => {
+      if (!prepareSync) return done(run(false));
+      const n = run(true);
+      if (n !== PENDING) return done(n);
+      const job = v.takeJob();
+      const check = preparedFor(job, prepareSync);
+      return settle(run, done, job, check ? check(job.message(), job.signature()) : undefined);
+    };
+    const checkedAsync = async (run, done) => {
+      if (prepareSync || !platformCrypto) return checked(run, done);
+      const n = run(true);
+      if (n !== PENDING) return done(n);
+      const job = v.takeJob();
+      const check = await preparedFor(job, prepareWebCryptoKey);
+      return settle(run, done, job, check ? await check(job.message(), job.signature()) : undefined);
+    };
     const verifySync = (token) => {
       if (typeof token !== 'string') throw new TokenError('missing_token');
-      return verified(v.verify(token, clock()));
+      const now = clock();
+      return checked((deferred) => (deferred ? v.verifyDeferred(token, now) : v.verify(token, now)), verified);
+    };
+    const verifyAsync = async (token) => {
+      if (typeof token !== 'string') throw new TokenError('missing_token');
+      if (jwksUrl !== undefined) await refresh(() => v.needsKeys(token, clock()));
+      const now = clock();
+      return checkedAsync((deferred) => (deferred ? v.verifyDeferred(token, now) : v.verify(token, now)), verified);
     };
     const verifier = {
-      /** Verifies `token`: `{ userId, claims, header }`, or throws a TokenError (a Promise of it with `jwksUrl`). */
-      verify: jwksUrl === undefined ? verifySync : async (token) => {
-        if (typeof token === 'string') await refresh(() => v.needsKeys(token, clock()));
-        return verifySync(token);
-      },
+      /**
+       * Verifies `token`: `{ userId, claims, header }`, or throws a TokenError. With `jwksUrl`,
+       * a Promise (as `verifyAsync`). Synchronous checks have asymmetric signatures checked by
+       * node:crypto in Node, else in the Wasm.
+       */
+      verify: jwksUrl === undefined ? verifySync : verifyAsync,
+      /**
+       * Verifies `token`, always as a Promise; asymmetric signatures are checked by the
+       * platform's crypto where it has the algorithm (unless `platformCrypto: false`):
+       * node:crypto in Node, WebCrypto elsewhere.
+       */
+      verifyAsync,
       /** Releases the Wasm memory now (it is also released when garbage-collected). */
       free() {
         v.free();
@@ -219,19 +304,30 @@ export function bind(wasm) {
        * rule for a change a cookie authenticates, and the user `pathUser` when given.
        * `{ ok: true, verified }` or `{ ok: false, error, status, challenge, body }`.
        */
-      const authorize = ({ authorization, cookie, method, origin, ownOrigin, pathUser } = {}) => {
-        const n = v.authorize(str(authorization), str(cookie), str(method), str(origin), str(ownOrigin), str(pathUser), clock());
+      const answer = (n) => {
         if (n === 0) return { ok: true, verified: verified(0) };
         const error = tokenError(n);
-        const answer = { ok: false, error, ...refusalOf(error) };
-        if (answer.status === 503) answer.retryAfter = v.retryAfter(clock());
-        return answer;
+        const refused = { ok: false, error, ...refusalOf(error) };
+        if (refused.status === 503) refused.retryAfter = v.retryAfter(clock());
+        return refused;
       };
-      verifier.authorize = jwksUrl === undefined ? authorize : async (request = {}) => {
+      const args = (r) => [str(r.authorization), str(r.cookie), str(r.method), str(r.origin), str(r.ownOrigin), str(r.pathUser)];
+      const authorize = (request = {}) => {
+        const a = args(request);
+        const now = clock();
+        return checked((deferred) => (deferred ? v.authorizeDeferred(...a, now) : v.authorize(...a, now)), answer);
+      };
+      const authorizeAsync = async (request = {}) => {
         // Keys first, when the token the request offers needs them (the crate finds it).
-        await refresh(() => v.needsKeysFor(str(request.authorization), str(request.cookie), clock()));
-        return authorize(request);
+        if (jwksUrl !== undefined) await refresh(() => v.needsKeysFor(str(request.authorization), str(request.cookie), clock()));
+        const a = args(request);
+        const now = clock();
+        return checkedAsync((deferred) => (deferred ? v.authorizeDeferred(...a, now) : v.authorize(...a, now)), answer);
       };
+      /** `authorize` (a Promise with `jwksUrl`, as `authorizeAsync`). */
+      verifier.authorize = jwksUrl === undefined ? authorize : authorizeAsync;
+      /** `authorize`, always as a Promise, with signatures checked as `verifyAsync` does. */
+      verifier.authorizeAsync = authorizeAsync;
     }
     return verifier;
   }
@@ -323,11 +419,22 @@ export function bind(wasm) {
   /**
    * The signature layer alone (full build), for published test vectors: whether `signature`
    * is a valid `alg` signature of `message` by the key `jwk`: `true`, `false`, or `null` when
-   * the key cannot be used.
+   * the key cannot be used (or `via` cannot check it). `via`: `'wasm'` (RustCrypto, the
+   * default), `'platform'` (node:crypto in Node), `'webcrypto'` (a Promise).
    */
-  function checkSignature(alg, jwk, message, signature) {
-    const r = wasm.checkSignature(alg, JSON.stringify({ keys: [jwk] }), message, signature);
-    return r < 0 ? null : r === 1;
+  function checkSignature(alg, jwk, message, signature, via = 'wasm') {
+    const set = JSON.stringify({ keys: [jwk] });
+    if (via === 'wasm') {
+      const r = wasm.checkSignature(alg, set, message, signature);
+      return r < 0 ? null : r === 1;
+    }
+    const job = wasm.signatureJob(alg, set, message, signature);
+    if (!job) return via === 'webcrypto' ? Promise.resolve(null) : null;
+    const key = keyOf(job);
+    job.free();
+    if (via === 'webcrypto') return prepareWebCryptoKey(...key).then((check) => (check ? check(message, signature) : null));
+    const check = platform.prepareKey?.(...key);
+    return check ? check(message, signature) : null;
   }
 
   const api = { createVerifier, verify, inspect, sign };

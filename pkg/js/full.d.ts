@@ -22,6 +22,13 @@ export interface FullVerifyOptions extends VerifyOptions {
   allowedOrigins?: string | string[];
   /** The fetch used for `jwksUrl` (default: the global one). */
   fetch?: typeof fetch;
+  /**
+   * Whether asymmetric signatures are checked by the platform's own crypto where it has the
+   * algorithm (default `true`): node:crypto in Node (every check), WebCrypto elsewhere (the
+   * asynchronous checks: `verifyAsync`, `authorizeAsync`, every check with `jwksUrl`). The
+   * rules, and the choice of key, are always the Wasm's; `false`: the Wasm checks signatures too.
+   */
+  platformCrypto?: boolean;
 }
 
 /** A request, as `authorize` reads it. */
@@ -53,16 +60,23 @@ export interface Refused {
 }
 
 export interface FullVerifier {
+  /** Verifies a token (asymmetric signatures: node:crypto in Node, else the Wasm). */
   verify(token: string): Verified;
+  /** `verify`, as a Promise, with asymmetric signatures checked by the platform (see `platformCrypto`). */
+  verifyAsync(token: string): Promise<Verified>;
   /** Steps 1 and 2 of a request (401, then 403), by the same rules as the Worker. */
   authorize(input: AuthorizeInput): { ok: true; verified: Verified } | Refused;
+  /** `authorize`, as a Promise, with asymmetric signatures checked as `verifyAsync` does. */
+  authorizeAsync(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
   free(): void;
 }
 
 /** A verifier whose JWK Set is fetched from `jwksUrl`: its checks wait for the keys when they need them. */
 export interface FetchingVerifier {
   verify(token: string): Promise<Verified>;
+  verifyAsync(token: string): Promise<Verified>;
   authorize(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
+  authorizeAsync(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
   free(): void;
 }
 

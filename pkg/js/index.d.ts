@@ -84,6 +84,9 @@ export interface Verifier {
   /** Verifies a token; throws a {@link TokenError} with the first failing check's code. */
   verify(token: string): Verified;
 
+  /** `verify`, as a Promise (with `taskgate-verify/full`, asymmetric signatures are then checked by the platform's WebCrypto). */
+  verifyAsync(token: string): Promise<Verified>;
+
   /** Releases the Wasm memory now (otherwise released when garbage-collected). */
   free(): void;
 }

@@ -70,8 +70,8 @@ export function createProxy(options = {}) {
     const v = getVerifier(); // a missing or weak secret is reported even without a token
     if (!v) return refusal(refusalOf(misconfigured));
     const pathUser = owner(pathname);
-    // A promise when the keys are a JWK Set fetched from `keys.jwksUrl`.
-    const result = await v.authorize({
+    // Asymmetric signatures are checked by the runtime's WebCrypto (Node, Edge).
+    const result = await v.authorizeAsync({
       authorization: request.headers.get('authorization'),
       cookie: request.headers.get('cookie'),
       method: request.method,

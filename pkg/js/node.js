@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as glue from './wasm/taskgate.js';
 import { bind } from './api.js';
+import { prepareNodeKey } from './node-crypto.js';
 
 // In Node this is the file beside this module, and so it is where bundlers emit it as a server
 // file (Next.js route handlers, proxy.ts). Next.js (Turbopack) bundles pages and server
@@ -14,5 +15,5 @@ const asset = new URL('./wasm/taskgate_bg.wasm', import.meta.url);
 const file = asset.protocol === 'file:' ? asset : path.join(fileURLToPath(import.meta.url), '..', './wasm/taskgate_bg.wasm');
 glue.initSync({ module: readFileSync(file) });
 
-export const { createVerifier, verify, inspect, sign } = bind(glue);
+export const { createVerifier, verify, inspect, sign } = bind(glue, { prepareKey: prepareNodeKey });
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';

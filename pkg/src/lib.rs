@@ -24,6 +24,8 @@ use taskgate_verify::catalog::{Claim, ErrorCode, OTHER_REFUSALS};
 #[cfg(feature = "full")]
 use taskgate_verify::http::CookiePolicy;
 use taskgate_verify::http::Refusal;
+#[cfg(feature = "full")]
+use taskgate_verify::signature::{Deferred, Outcome, Pending, SignatureJob};
 use taskgate_verify::{Error, KeyRing, Options, Verifier as Inner, inspect as inspect_token, sign_json};
 use wasm_bindgen::prelude::*;
 
@@ -92,10 +94,17 @@ pub struct Verifier {
     /// fetching it again.
     #[cfg(feature = "full")]
     key_cache: Option<taskgate_verify::jwks::KeyCache>,
+    /// The job of the last check that answered [`PENDING`], until `takeJob()`.
+    #[cfg(feature = "full")]
+    job: Option<Job>,
     sub: String,
     decoded: String,
     header_len: usize,
 }
+
+/// The answer of a check whose signature JavaScript must check: the job is taken with
+/// `takeJob()`, checked, and given to `settle`.
+pub const PENDING: u32 = u32::MAX;
 
 #[wasm_bindgen]
 impl Verifier {
@@ -134,6 +143,8 @@ impl Verifier {
             cookies: CookiePolicy::default(),
             #[cfg(feature = "full")]
             key_cache: None,
+            #[cfg(feature = "full")]
+            job: None,
             sub: String::new(),
             decoded: String::new(),
             header_len: 0,
@@ -142,15 +153,37 @@ impl Verifier {
 
     /// Verifies `token` at `now` (seconds). 0 on success, else the error number.
     pub fn verify(&mut self, token: &str, now: f64) -> u32 {
-        let now = now.max(0.0) as u64;
         #[cfg(feature = "full")]
-        let result = match &self.key_cache {
-            Some(cache) => self.inner.verify_with(token, now, cache.set()),
-            None => self.inner.verify(token, now),
-        };
+        return self.verify_pass(token, now, false);
         #[cfg(not(feature = "full"))]
-        let result = self.inner.verify(token, now);
-        self.keep(result.map_err(Refusal::Token))
+        {
+            let result = self.inner.verify(token, now.max(0.0) as u64);
+            self.keep(result.map_err(Refusal::Token))
+        }
+    }
+
+    /// `verify` with an asymmetric signature left to JavaScript (node:crypto, WebCrypto): every
+    /// rule is checked, and a token whose signature is the platform's answers [`PENDING`]
+    /// (the crate's `signature` module).
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = verifyDeferred)]
+    pub fn verify_deferred(&mut self, token: &str, now: f64) -> u32 {
+        self.verify_pass(token, now, true)
+    }
+
+    #[cfg(feature = "full")]
+    fn verify_pass(&mut self, token: &str, now: f64, deferred: bool) -> u32 {
+        let now = now.max(0.0) as u64;
+        let set = match &self.key_cache {
+            Some(cache) => cache.set(),
+            None => self.inner.key_set(),
+        };
+        let mut check = deferred.then(Deferred::new);
+        let result = match check.as_mut() {
+            None => self.inner.verify_with(token, now, set),
+            Some(c) => self.inner.verify_checking(token, now, set, |k, m, s| c.check(k, m, s)),
+        };
+        self.finish(check, result.map_err(Refusal::Token))
     }
 
     /// Where asymmetric tokens' keys come from: a JWK Set (JSON) given inline, or (`fetched`) one
@@ -298,6 +331,39 @@ impl Verifier {
         path_user: Option<String>,
         now: f64,
     ) -> u32 {
+        self.authorize_pass(authorization, cookie, method, origin, own_origin, path_user, now, false)
+    }
+
+    /// `authorize` with an asymmetric signature left to JavaScript: as `verifyDeferred`.
+    #[cfg(feature = "full")]
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = authorizeDeferred)]
+    pub fn authorize_deferred(
+        &mut self,
+        authorization: Option<String>,
+        cookie: Option<String>,
+        method: Option<String>,
+        origin: Option<String>,
+        own_origin: Option<String>,
+        path_user: Option<String>,
+        now: f64,
+    ) -> u32 {
+        self.authorize_pass(authorization, cookie, method, origin, own_origin, path_user, now, true)
+    }
+
+    #[cfg(feature = "full")]
+    #[allow(clippy::too_many_arguments)]
+    fn authorize_pass(
+        &mut self,
+        authorization: Option<String>,
+        cookie: Option<String>,
+        method: Option<String>,
+        origin: Option<String>,
+        own_origin: Option<String>,
+        path_user: Option<String>,
+        now: f64,
+        deferred: bool,
+    ) -> u32 {
         let request = taskgate_verify::http::Request {
             authorization: authorization.as_deref(),
             cookie: cookie.as_deref(),
@@ -306,15 +372,57 @@ impl Verifier {
             own_origin: own_origin.as_deref(),
         };
         let now = now.max(0.0) as u64;
-        let set = self.key_cache.as_ref().map(|c| c.set());
+        let set = match &self.key_cache {
+            Some(cache) => cache.set(),
+            None => self.inner.key_set(),
+        };
+        let mut check = deferred.then(Deferred::new);
         let result = taskgate_verify::http::credential(&self.cookies, &request).and_then(|credential| {
-            let verify = |token: &str| match set {
-                Some(set) => self.inner.verify_with(token, now, set),
-                None => self.inner.verify(token, now),
+            let verify = |token: &str| match check.as_mut() {
+                None => self.inner.verify_with(token, now, set),
+                Some(c) => self.inner.verify_checking(token, now, set, |k, m, s| c.check(k, m, s)),
             };
             taskgate_verify::http::authorize_with(&credential, verify, &self.cookies, &request, path_user.as_deref())
         });
-        self.keep(result)
+        self.finish(check, result)
+    }
+
+    /// After a check: [`PENDING`] when its signature was deferred (the job kept for
+    /// `takeJob()`, holding the outcome), else the outcome kept.
+    #[cfg(feature = "full")]
+    fn finish(&mut self, check: Option<Deferred>, result: Result<taskgate_verify::Claims, Refusal>) -> u32 {
+        let Some(check) = check else { return self.keep(result) };
+        match check.finish(result) {
+            Outcome::Done(result) => self.keep(result),
+            Outcome::Pending(pending) => {
+                let set = match &self.key_cache {
+                    Some(cache) => cache.set(),
+                    None => self.inner.key_set(),
+                };
+                let kid = &pending.job().kid;
+                let index = set.and_then(|s| s.keys().iter().position(|k| k.kid() == &**kid)).unwrap_or(0);
+                self.job = Some(Job { of: JobOf::Check(pending), key_index: index as u32 });
+                PENDING
+            }
+        }
+    }
+
+    /// The job of the last check that answered [`PENDING`].
+    #[cfg(feature = "full")]
+    #[wasm_bindgen(js_name = takeJob)]
+    pub fn take_job(&mut self) -> Option<Job> {
+        self.job.take()
+    }
+
+    /// The outcome of a check that answered [`PENDING`], given the platform's verdict on its
+    /// job's signature: 0 (the results then read as after `verify`), or the error number
+    /// (`invalid_signature` when `valid` is false).
+    #[cfg(feature = "full")]
+    pub fn settle(&mut self, job: Job, valid: bool) -> u32 {
+        match job.of {
+            JobOf::Check(pending) => self.keep(pending.settle(valid)),
+            JobOf::Vector(_) => refusal_number(Refusal::Token(Error::new(ErrorCode::InvalidSignature))),
+        }
     }
 
     fn keep(&mut self, result: Result<taskgate_verify::Claims, Refusal>) -> u32 {
@@ -349,6 +457,73 @@ impl Verifier {
     }
 }
 
+/// An asymmetric signature for JavaScript to check (node:crypto, WebCrypto): the key (its
+/// public JWK, with the `importKey` and `verify` parameters of its algorithm), the signing
+/// input and the signature; for a check, its outcome, held until `settle`.
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+pub struct Job {
+    of: JobOf,
+    /// The key's position in the verifier's current set.
+    key_index: u32,
+}
+
+#[cfg(feature = "full")]
+enum JobOf {
+    /// A check's: the outcome waits for the verdict.
+    Check(Pending<taskgate_verify::Claims, Refusal>),
+    /// A published vector's (`signatureJob`): nothing waits.
+    Vector(SignatureJob),
+}
+
+#[cfg(feature = "full")]
+impl Job {
+    fn job(&self) -> &SignatureJob {
+        match &self.of {
+            JobOf::Check(pending) => pending.job(),
+            JobOf::Vector(job) => job,
+        }
+    }
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Job {
+    /// The key's position in the verifier's set (the same key until the set changes: JavaScript
+    /// keeps what it prepared for a key by it).
+    #[wasm_bindgen(js_name = keyIndex)]
+    pub fn key_index(&self) -> u32 {
+        self.key_index
+    }
+
+    /// WebCrypto `importKey` algorithm parameters (JSON).
+    #[wasm_bindgen(js_name = importParams)]
+    pub fn import_params(&self) -> String {
+        self.job().alg.web_crypto().map_or("", |p| p.0).into()
+    }
+
+    /// WebCrypto `verify` algorithm parameters (JSON).
+    #[wasm_bindgen(js_name = verifyParams)]
+    pub fn verify_params(&self) -> String {
+        self.job().alg.web_crypto().map_or("", |p| p.1).into()
+    }
+
+    /// The key's public JWK (JSON).
+    pub fn key(&self) -> String {
+        self.job().public_jwk.as_ref().into()
+    }
+
+    /// The signing input.
+    pub fn message(&self) -> Vec<u8> {
+        self.job().message.clone()
+    }
+
+    /// The signature.
+    pub fn signature(&self) -> Vec<u8> {
+        self.job().signature.clone()
+    }
+}
+
 #[cfg(feature = "full")]
 /// The HTTP answer for a refusal number, as one string (cheaper across the boundary than an
 /// array): the status, a space, the `WWW-Authenticate` value (maybe empty), a newline, the
@@ -377,6 +552,26 @@ pub fn check_signature(alg: &str, jwk_set: &str, message: &[u8], signature: &[u8
     let Ok((set, _)) = taskgate_verify::jwks::KeySet::parse(jwk_set) else { return -1 };
     let (Some(key), Some(alg)) = (set.keys().first(), taskgate_verify::Algorithm::parse(alg)) else { return -1 };
     i32::from(key.verify(alg, message, signature))
+}
+
+/// The signature layer of the platform, for published test vectors: the job a token signed
+/// with `signature` over `message` by the key of the one-key JWK Set `jwk_set` would make
+/// (`undefined` when the key cannot be used for `alg`), for `checkSignature(..., via)`.
+#[cfg(feature = "full")]
+#[wasm_bindgen(js_name = signatureJob)]
+pub fn signature_job(alg: &str, jwk_set: &str, message: &[u8], signature: &[u8]) -> Option<Job> {
+    let (set, _) = taskgate_verify::jwks::KeySet::parse(jwk_set).ok()?;
+    let key = set.keys().first().filter(|k| taskgate_verify::Algorithm::parse(alg) == Some(k.alg()))?;
+    Some(Job {
+        key_index: 0,
+        of: JobOf::Vector(SignatureJob {
+            kid: key.kid().into(),
+            alg: key.alg(),
+            public_jwk: key.public_jwk().into(),
+            message: message.to_vec(),
+            signature: signature.to_vec(),
+        }),
+    })
 }
 
 /// Decodes a token without a key: `[header|null, payload|null, segments, session cache shape,

@@ -70,3 +70,39 @@ export function verifierArgs(c, defaults) {
 
 /** What a case expects: `ok:<sub>`, `<code>` or `<code>:<claim>`. */
 export const expected = (c) => (c.expect === 'ok' ? `ok:${expand(c.sub)}` : c.claim ? `${c.expect}:${c.claim}` : c.expect);
+
+/** A Wycheproof group's key as a JWK (the last ECDSA groups only give affine coordinates). */
+function jwkOf(group, crv, size) {
+  const jwk = group.publicKeyJwk ?? group.keyJwk;
+  if (jwk) return jwk;
+  const coordinate = (hex) => {
+    let b = Buffer.from(hex, 'hex');
+    while (b.length > size && b[0] === 0) b = b.subarray(1);
+    return Buffer.concat([Buffer.alloc(Math.max(0, size - b.length)), b]).toString('base64url');
+  };
+  return { kty: 'EC', crv, x: coordinate(group.publicKey.wx), y: coordinate(group.publicKey.wy) };
+}
+
+/**
+ * The Wycheproof signature suites of the asymmetric algorithms, flattened: `{ alg, total,
+ * vectors: [{ tcId, comment, result, jwk, msg, sig }] }` (hex `msg` and `sig`; RSA keys carry
+ * the suite's `alg`, as a key must say which of RS256 / PS256 it is for).
+ */
+export function wycheproofSignatureSuites() {
+  const suites = [
+    ['wycheproof-ed25519_test.json', 'EdDSA', null, 0, 151],
+    ['wycheproof-ecdsa_secp256r1_sha256_p1363_test.json', 'ES256', 'P-256', 32, 262],
+    ['wycheproof-ecdsa_secp521r1_sha512_p1363_test.json', 'ES512', 'P-521', 66, 318],
+    ['wycheproof-rsa_signature_2048_sha256_test.json', 'RS256', null, 0, 259],
+    ['wycheproof-rsa_pss_2048_sha256_mgf1_32_test.json', 'PS256', null, 0, 108],
+  ];
+  return suites.map(([file, alg, crv, size, total]) => ({
+    alg,
+    total,
+    vectors: load(file).testGroups.flatMap((group) => {
+      const jwk = { ...jwkOf(group, crv, size), kid: 'k' };
+      if (alg === 'RS256' || alg === 'PS256') jwk.alg = alg;
+      return group.tests.map((t) => ({ tcId: t.tcId, comment: t.comment, result: t.result, jwk, msg: t.msg, sig: t.sig }));
+    }),
+  }));
+}

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import * as full from '../dist/full/node.js';
 import { TokenError, createVerifier as coreVerifier } from '../dist/node.js';
-import { load } from './cases.mjs';
+import { load, wycheproofSignatureSuites } from './cases.mjs';
 
 const RULES = load('rules-jwks.json');
 const EXPECTED = load('expected-outcomes.json');
@@ -30,7 +30,9 @@ describe('rules-jwks.json: every asymmetric rule case', () => {
       const options = { now: defaults.now, jwksIssuer: opt('jwks_issuer'), jwksAudience: opt('jwks_audience'), issuer: c.options?.issuer, sessionCache: c.options?.session_cache };
       const keys = c.set === false ? defaults.secret : { secret: defaults.secret, jwks };
       const want = c.expect === 'ok' ? `ok:${c.sub}` : c.claim ? `${c.expect}:${c.claim}` : c.expect;
+      // node:crypto checks the signature (the Node default), then the Wasm does.
       assert.equal(outcome(() => full.createVerifier(keys, options).verify(c.token)), want);
+      assert.equal(outcome(() => full.createVerifier(keys, { ...options, platformCrypto: false }).verify(c.token)), want);
     });
   }
   it('the core build refuses a JWK Set, naming the full build', () => {
@@ -47,41 +49,25 @@ describe('rules-jwks.json: every asymmetric rule case', () => {
 });
 
 const unhex = (s) => Uint8Array.from(Buffer.from(s, 'hex'));
-/** A Wycheproof group's key as a JWK (the last ECDSA groups only give affine coordinates). */
-function jwkOf(group, crv, size) {
-  const jwk = group.publicKeyJwk ?? group.keyJwk;
-  if (jwk) return jwk;
-  const coordinate = (hex) => {
-    let b = Buffer.from(hex, 'hex');
-    while (b.length > size && b[0] === 0) b = b.subarray(1);
-    return Buffer.concat([Buffer.alloc(Math.max(0, size - b.length)), b]).toString('base64url');
-  };
-  return { kty: 'EC', crv, x: coordinate(group.publicKey.wx), y: coordinate(group.publicKey.wy) };
-}
 
 describe('Wycheproof signature suites through the package', () => {
-  const suites = [
-    ['wycheproof-ed25519_test.json', 'EdDSA', null, 0, 151],
-    ['wycheproof-ecdsa_secp256r1_sha256_p1363_test.json', 'ES256', 'P-256', 32, 262],
-    ['wycheproof-ecdsa_secp521r1_sha512_p1363_test.json', 'ES512', 'P-521', 66, 318],
-    ['wycheproof-rsa_signature_2048_sha256_test.json', 'RS256', null, 0, 259],
-    ['wycheproof-rsa_pss_2048_sha256_mgf1_32_test.json', 'PS256', null, 0, 108],
-  ];
-  for (const [file, alg, crv, size, total] of suites) {
-    it(`${alg}: every vector as labelled (acceptable: either)`, () => {
+  // The Wasm (RustCrypto), node:crypto (what the Node entries use) and Node's WebCrypto (what
+  // the other platforms' asynchronous checks use) each give every vector its label, and all
+  // three give the same verdict on every vector ("acceptable" ones included).
+  for (const { alg, total, vectors } of wycheproofSignatureSuites()) {
+    it(`${alg}: every vector as labelled, the same via the Wasm, node:crypto and WebCrypto`, async () => {
       const failures = [];
-      let n = 0;
-      for (const group of load(file).testGroups) {
-        const jwk = { ...jwkOf(group, crv, size), kid: 'k' };
-        if (alg === 'RS256' || alg === 'PS256') jwk.alg = alg;
-        for (const t of group.tests) {
-          n += 1;
-          const valid = full.checkSignature(alg, jwk, unhex(t.msg), unhex(t.sig)) === true;
-          if ((t.result === 'valid' && !valid) || (t.result === 'invalid' && valid)) failures.push(`tcId ${t.tcId} (${t.comment}): ${valid}`);
+      for (const t of vectors) {
+        const verdicts = {};
+        for (const via of ['wasm', 'platform', 'webcrypto']) {
+          verdicts[via] = await full.checkSignature(alg, t.jwk, unhex(t.msg), unhex(t.sig), via);
+          const valid = verdicts[via] === true;
+          if ((t.result === 'valid' && !valid) || (t.result === 'invalid' && valid)) failures.push(`tcId ${t.tcId} (${t.comment}) via ${via}: ${verdicts[via]}`);
         }
+        if (new Set(Object.values(verdicts)).size !== 1) failures.push(`tcId ${t.tcId} (${t.result}, ${t.comment}): ${JSON.stringify(verdicts)}`);
       }
       assert.deepEqual(failures, []);
-      assert.equal(n, total);
+      assert.equal(vectors.length, total);
     });
   }
 });
@@ -98,12 +84,15 @@ describe('the Wycheproof JWS file\'s asymmetric groups through the package', () 
     const group = file.testGroups[gi];
     it(`group ${gi} (${group.comment})`, () => {
       const v = full.createVerifier({ secret: new Uint8Array(32), jwks: { keys: [group.public] } }, { now: EXPECTED.now, jwksIssuer: 'any', jwksAudience: 'any' });
-      const code = (t) => { try { v.verify(t); return 'ok'; } catch (e) { return e.claim ? `${e.code}:${e.claim}` : e.code; } };
-      for (const t of group.tests) {
-        const token = typeof t.jws === 'string' ? t.jws : JSON.stringify(t.jws);
-        let got = code(token);
-        if (got !== 'invalid_signature' && code(tagChanged(token)) === 'invalid_signature') got = 'sig-ok';
-        assert.equal(got, EXPECTED.expected_asymmetric[t.tcId], `tcId ${t.tcId}`);
+      const wasm = full.createVerifier({ secret: new Uint8Array(32), jwks: { keys: [group.public] } }, { now: EXPECTED.now, jwksIssuer: 'any', jwksAudience: 'any', platformCrypto: false });
+      for (const verifier of [v, wasm]) {
+        const code = (t) => { try { verifier.verify(t); return 'ok'; } catch (e) { return e.claim ? `${e.code}:${e.claim}` : e.code; } };
+        for (const t of group.tests) {
+          const token = typeof t.jws === 'string' ? t.jws : JSON.stringify(t.jws);
+          let got = code(token);
+          if (got !== 'invalid_signature' && code(tagChanged(token)) === 'invalid_signature') got = 'sig-ok';
+          assert.equal(got, EXPECTED.expected_asymmetric[t.tcId], `tcId ${t.tcId}${verifier === wasm ? ' (Wasm)' : ' (node:crypto)'}`);
+        }
       }
     });
   }

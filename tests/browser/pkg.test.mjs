@@ -6,11 +6,14 @@ import path from 'node:path';
 import { launch, serve } from '../lib/browser.mjs';
 import { ROOT } from '../lib/worker.mjs';
 import { token, signRaw, now } from '../lib/tokens.mjs';
+import { wycheproofSignatureSuites } from '../../pkg/test/cases.mjs';
+import { asymTokens } from '../../bench/asym-tokens.mjs';
 
 const SECRET = 'browser-test-secret-0123456789-abcdefghij';
 const PAGE = `<!doctype html><meta charset="utf-8"><title>pkg</title>
 <script type="module">
   window.taskgate = await import('/pkg/dist/browser.js');
+  window.full = await import('/pkg/dist/full/browser.js');
   window.ready = true;
 </script>`;
 
@@ -73,4 +76,34 @@ it('signs in the browser; Node verifies it', async () => {
 it('loads only from its own origin (no CDN, no other host)', () => {
   assert.ok(requests.length >= 3);
   for (const u of requests) assert.ok(u.startsWith(site.url), u);
+});
+
+it('Wycheproof signature vectors: Chromium\'s WebCrypto gives each its label, and the Wasm\'s verdict', async () => {
+  for (const { alg, vectors } of wycheproofSignatureSuites()) {
+    const [webcrypto, wasm] = await page.evaluate(async ([alg, vectors]) => {
+      const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+      const via = async (v) => { const out = []; for (const t of vectors) out.push(await window.full.checkSignature(alg, t.jwk, unhex(t.msg), unhex(t.sig), v)); return out; };
+      return [await via('webcrypto'), await via('wasm')];
+    }, [alg, vectors]);
+    const failures = vectors.flatMap((t, i) => {
+      const valid = webcrypto[i] === true;
+      const wrong = (t.result === 'valid' && !valid) || (t.result === 'invalid' && valid);
+      return wrong || webcrypto[i] !== wasm[i] ? [`${alg} tcId ${t.tcId} (${t.result}, ${t.comment}): WebCrypto ${webcrypto[i]}, Wasm ${wasm[i]}`] : [];
+    });
+    assert.deepEqual(failures, []);
+  }
+});
+
+it('asymmetric tokens: verify (Wasm) and verifyAsync (WebCrypto) agree in Chromium', async () => {
+  const { jwks, iss, aud, sub, tokens } = asymTokens();
+  const forged = (t) => `${t.slice(0, -2)}${t.at(-2) === 'A' ? 'B' : 'A'}${t.at(-1)}`;
+  const list = Object.values(tokens).flatMap((t) => [t, forged(t)]);
+  const got = await page.evaluate(async ([jwks, iss, aud, list]) => {
+    const v = window.full.createVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud });
+    const outcome = async (f) => { try { return `ok:${(await f()).userId}`; } catch (e) { return e.code; } };
+    const out = [];
+    for (const t of list) out.push([await outcome(() => v.verify(t)), await outcome(() => v.verifyAsync(t))]);
+    return out;
+  }, [jwks, iss, aud, list]);
+  assert.deepEqual(got, Object.values(tokens).flatMap(() => [[`ok:${sub}`, `ok:${sub}`], ['invalid_signature', 'invalid_signature']]));
 });

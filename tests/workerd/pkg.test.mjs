@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { WorkerServer, ROOT } from '../lib/worker.mjs';
 import { token, now } from '../lib/tokens.mjs';
+import { wycheproofSignatureSuites } from '../../pkg/test/cases.mjs';
+import { asymTokens } from '../../bench/asym-tokens.mjs';
 
 const SECRET = 'workerd-test-secret-0123456789-abcdefghij';
 let server;
@@ -46,4 +48,26 @@ it('inspects and signs inside workerd', async () => {
   const i = await get(`/inspect?token=${minted}`);
   assert.deepEqual(i.body.header, { alg: 'HS256', typ: 'JWT' });
   assert.deepEqual(i.body.problems, []);
+});
+
+it('Wycheproof signature vectors: workerd\'s WebCrypto gives each its label, and the Wasm\'s verdict', async () => {
+  const post = async (body) => (await fetch(`${server.url}/signatures`, { method: 'POST', body: JSON.stringify(body) })).json();
+  for (const { alg, vectors } of wycheproofSignatureSuites()) {
+    const [webcrypto, wasm] = [await post({ alg, via: 'webcrypto', vectors }), await post({ alg, via: 'wasm', vectors })];
+    const failures = vectors.flatMap((t, i) => {
+      const valid = webcrypto[i] === true;
+      const wrong = (t.result === 'valid' && !valid) || (t.result === 'invalid' && valid);
+      return wrong || webcrypto[i] !== wasm[i] ? [`${alg} tcId ${t.tcId} (${t.result}, ${t.comment}): WebCrypto ${webcrypto[i]}, Wasm ${wasm[i]}`] : [];
+    });
+    assert.deepEqual(failures, []);
+  }
+});
+
+it('asymmetric tokens: verify (Wasm) and verifyAsync (WebCrypto) agree inside workerd', async () => {
+  const { jwks, iss, aud, sub, tokens } = asymTokens();
+  const forged = (t) => `${t.slice(0, -2)}${t.at(-2) === 'A' ? 'B' : 'A'}${t.at(-1)}`;
+  const list = Object.values(tokens).flatMap((t) => [t, forged(t)]);
+  const r = await fetch(`${server.url}/verify-jwks`, { method: 'POST', body: JSON.stringify({ jwks, iss, aud, tokens: list }) });
+  const want = Object.values(tokens).flatMap(() => [[`ok:${sub}`, `ok:${sub}`], ['invalid_signature', 'invalid_signature']]);
+  assert.deepEqual(await r.json(), want);
 });

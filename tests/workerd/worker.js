@@ -1,6 +1,9 @@
 // A JavaScript Worker that imports the npm package the way users do ('taskgate-verify'
 // resolved through node_modules by wrangler's bundler, `workerd` condition).
 import { createVerifier, inspect, sign, TokenError } from 'taskgate-verify';
+import * as full from 'taskgate-verify/full';
+
+const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
 
 let verifier;
 
@@ -19,6 +22,30 @@ export default {
       }
     }
     if (url.pathname === '/inspect') return Response.json(inspect(token));
+    // The signature layer: each vector's verdict via `via` (the Wasm, or workerd's WebCrypto).
+    if (url.pathname === '/signatures') {
+      const { alg, via, vectors } = await request.json();
+      const verdicts = [];
+      for (const t of vectors) verdicts.push(await full.checkSignature(alg, t.jwk, unhex(t.msg), unhex(t.sig), via));
+      return Response.json(verdicts);
+    }
+    // Asymmetric tokens through the whole verifier: verify (Wasm) and verifyAsync (WebCrypto).
+    if (url.pathname === '/verify-jwks') {
+      const { jwks, iss, aud, tokens } = await request.json();
+      const v = full.createVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud });
+      const outcome = async (f) => {
+        try {
+          return `ok:${(await f()).userId}`;
+        } catch (e) {
+          if (!(e instanceof TokenError) && e?.name !== 'TokenError') throw e;
+          return e.code;
+        }
+      };
+      const out = [];
+      for (const t of tokens) out.push([await outcome(() => v.verify(t)), await outcome(() => v.verifyAsync(t))]);
+      v.free();
+      return Response.json(out);
+    }
     if (url.pathname === '/sign') return new Response(sign({ sub: url.searchParams.get('sub') }, env.BETTER_AUTH_SECRET));
     return new Response('not found', { status: 404 });
   },

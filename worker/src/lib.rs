@@ -15,6 +15,7 @@ mod keys;
 mod model;
 mod query;
 mod route;
+mod signatures;
 mod store;
 
 use worker::{Context, Date, Env, Request, Response, event};
