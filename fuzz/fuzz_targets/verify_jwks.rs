@@ -1,7 +1,9 @@
 //! Fuzzes verification with a JWK Set of every algorithm: the raw input as a token, and the
 //! input as the claims set of tokens signed here with fixed Ed25519 and P-256 keys (so every
 //! later step is reached), and as their header. Never a panic; a signed token fails only at the
-//! claim steps; an asymmetric token never verifies with the HMAC secret and vice versa.
+//! claim steps; an asymmetric token never verifies with the HMAC secret and vice versa; with the
+//! signature deferred to a host (`signature::Deferred`, the verdict the crate's own math), every
+//! token has exactly the outcome of one pass, and a host's "invalid" is `invalid_signature`.
 #![no_main]
 
 use std::sync::OnceLock;
@@ -10,6 +12,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use libfuzzer_sys::fuzz_target;
 use taskgate_verify::jwks::KeySet;
+use taskgate_verify::signature::{Deferred, Outcome};
 use taskgate_verify::{KeyRing, Options, Verifier};
 
 const ED_SEED: [u8; 32] = [7; 32];
@@ -41,20 +44,45 @@ fn signed(header: &str, payload: &str, sign: impl Fn(&[u8]) -> Vec<u8>) -> Strin
     format!("{input}.{}", B64.encode(signature))
 }
 
+/// Verifies `token` with the signature deferred and settled with `verdict` (`None`: the crate's
+/// math on the job), and checks it against one pass.
+fn deferred_matches(v: &Verifier, token: &str) {
+    let one_pass = v.verify(token, NOW).map(|c| c.sub().to_owned()).map_err(|e| e.code());
+    for verdict in [None, Some(false)] {
+        let mut check = Deferred::new();
+        let outcome = v.verify_checking(token, NOW, v.key_set(), |k, m, s| check.check(k, m, s));
+        let (result, job) = match check.finish(outcome) {
+            Outcome::Done(result) => (result, false),
+            Outcome::Pending(p) => {
+                let j = p.job();
+                let key = v.key_set().unwrap().get(&j.kid).unwrap();
+                let valid = verdict.unwrap_or_else(|| key.verify(j.alg, &j.message, &j.signature));
+                (p.settle(valid), true)
+            }
+        };
+        let result = result.map(|c| c.sub().to_owned()).map_err(|e| e.code());
+        match (verdict, job) {
+            (Some(false), true) => assert_eq!(result.map_err(|e| e.as_str()), Err("invalid_signature")),
+            _ => assert_eq!(result, one_pass, "deferred ({verdict:?}) against one pass"),
+        }
+    }
+}
+
 fuzz_target!(|data: &[u8]| {
     let (v, ed, es) = setup();
     let Ok(text) = std::str::from_utf8(data) else { return };
     let _ = v.verify(text, NOW);
+    deferred_matches(v, text);
     let _ = v.peek(text);
     let _ = taskgate_verify::inspect(text, v.options(), NOW);
     use ed25519_dalek::Signer as _;
-    use p256::ecdsa::signature::Signer as _;
     let ed_sign = |m: &[u8]| ed.sign(m).to_bytes().to_vec();
     let es_sign = |m: &[u8]| -> Vec<u8> {
         let sig: p256::ecdsa::Signature = es.sign(m);
         sig.to_bytes().to_vec()
     };
     for token in [signed(r#"{"alg":"EdDSA","kid":"ed"}"#, text, ed_sign), signed(r#"{"alg":"ES256","kid":"es"}"#, text, es_sign)] {
+        deferred_matches(v, &token);
         if let Err(e) = v.verify(&token, NOW) {
             let code = e.code().as_str();
             assert!(
@@ -66,6 +94,7 @@ fuzz_target!(|data: &[u8]| {
     // The input as the header: whatever it says, a signature by the Ed25519 key verifies only
     // when the header names EdDSA and that key.
     let token = signed(text, r#"{"sub":"u","exp":1700000100,"iss":"iss","aud":"aud"}"#, ed_sign);
+    deferred_matches(v, &token);
     if v.verify(&token, NOW).is_ok() {
         let (alg, kid) = v.peek(&token).unwrap();
         assert_eq!((alg.as_str(), kid.as_deref()), ("EdDSA", Some("ed")));
