@@ -206,8 +206,10 @@ ${verifyTable}
 ## 4. Asymmetric tokens (Better Auth's \`jwt()\` plugin: EdDSA, ES256, RS256 2048-bit)
 
 Tokens shaped like the plugin's (\`bench/asym-tokens.mjs\`, fixed test keys), verified against its JWK Set with
-\`iss\` and \`aud\` checked. TaskGate runs RustCrypto everywhere (compiled to wasm32 in Node and workerd); \`jose\`
-and the floors use the platform's native crypto (WebCrypto / OpenSSL / BoringSSL).
+\`iss\` and \`aud\` checked. TaskGate's rules run in Rust everywhere; the signature itself is RustCrypto natively
+and, in the package, node:crypto in Node and WebCrypto in workerd's asynchronous checks (\`verifyAsync\`), with the
+RustCrypto-in-Wasm rows for comparison (\`platformCrypto: false\`, or the synchronous \`verify\` in workerd).
+\`jose\` and the floors use the platform's native crypto (WebCrypto / OpenSSL / BoringSSL).
 
 Native Rust (${asym.native.rounds} rounds x ${fmt(asym.native.iterations)} verifications; the floor is the RustCrypto signature check alone):
 
