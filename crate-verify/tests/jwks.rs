@@ -43,7 +43,12 @@ fn verifier_for(file: &Value, case: &Value) -> Verifier {
 }
 
 fn outcome(v: &Verifier, token: &str, now: u64) -> String {
-    match v.verify(token, now) {
+    described(v.verify(token, now))
+}
+
+/// `ok:SUB`, `CODE` or `CODE:CLAIM`.
+fn described(result: taskgate_verify::Result<taskgate_verify::Claims>) -> String {
+    match result {
         Ok(c) => format!("ok:{}", c.sub()),
         Err(e) => match e.claim_name() {
             Some(claim) => format!("{}:{claim}", e.code()),
@@ -81,14 +86,7 @@ fn deferred_job(
             (pending.settle(valid), true)
         }
     };
-    let text = match result {
-        Ok(c) => format!("ok:{}", c.sub()),
-        Err(e) => match e.claim_name() {
-            Some(claim) => format!("{}:{claim}", e.code()),
-            None => e.code().to_string(),
-        },
-    };
-    (text, job)
+    (described(result), job)
 }
 
 fn tag_changed(token: &str) -> String {

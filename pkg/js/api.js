@@ -315,14 +315,14 @@ export function bind(wasm, platform = {}) {
       const authorize = (request = {}) => {
         const a = args(request);
         const now = clock();
-        return checked((deferred) => (deferred ? v.authorizeDeferred(...a, now) : v.authorize(...a, now)), answer);
+        return checked((deferred) => v.authorize(...a, now, deferred), answer);
       };
       const authorizeAsync = async (request = {}) => {
         // Keys first, when the token the request offers needs them (the crate finds it).
         if (jwksUrl !== undefined) await refresh(() => v.needsKeysFor(str(request.authorization), str(request.cookie), clock()));
         const a = args(request);
         const now = clock();
-        return checkedAsync((deferred) => (deferred ? v.authorizeDeferred(...a, now) : v.authorize(...a, now)), answer);
+        return checkedAsync((deferred) => v.authorize(...a, now, deferred), answer);
       };
       /** `authorize` (a Promise with `jwksUrl`, as `authorizeAsync`). */
       verifier.authorize = jwksUrl === undefined ? authorize : authorizeAsync;

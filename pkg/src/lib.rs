@@ -318,42 +318,11 @@ impl Verifier {
     /// Steps 1 and 2 of a request, by the crate's HTTP rules: the bearer token of
     /// `authorization`, else a token from `cookie` (the `Cookie` header) by this verifier's
     /// cookie policy, with the Origin rule for a change a cookie authenticates, and the user
-    /// `path_user` when given. 0 on success, else the refusal number.
+    /// `path_user` when given. 0 on success, else the refusal number; with `deferred`, an
+    /// asymmetric signature is left to JavaScript, as `verifyDeferred` does ([`PENDING`]).
     #[cfg(feature = "full")]
     #[allow(clippy::too_many_arguments)]
     pub fn authorize(
-        &mut self,
-        authorization: Option<String>,
-        cookie: Option<String>,
-        method: Option<String>,
-        origin: Option<String>,
-        own_origin: Option<String>,
-        path_user: Option<String>,
-        now: f64,
-    ) -> u32 {
-        self.authorize_pass(authorization, cookie, method, origin, own_origin, path_user, now, false)
-    }
-
-    /// `authorize` with an asymmetric signature left to JavaScript: as `verifyDeferred`.
-    #[cfg(feature = "full")]
-    #[allow(clippy::too_many_arguments)]
-    #[wasm_bindgen(js_name = authorizeDeferred)]
-    pub fn authorize_deferred(
-        &mut self,
-        authorization: Option<String>,
-        cookie: Option<String>,
-        method: Option<String>,
-        origin: Option<String>,
-        own_origin: Option<String>,
-        path_user: Option<String>,
-        now: f64,
-    ) -> u32 {
-        self.authorize_pass(authorization, cookie, method, origin, own_origin, path_user, now, true)
-    }
-
-    #[cfg(feature = "full")]
-    #[allow(clippy::too_many_arguments)]
-    fn authorize_pass(
         &mut self,
         authorization: Option<String>,
         cookie: Option<String>,

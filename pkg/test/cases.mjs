@@ -106,3 +106,15 @@ export function wycheproofSignatureSuites() {
     }),
   }));
 }
+
+/**
+ * The failures of a platform's WebCrypto verdicts (`webcrypto[i]` for `vectors[i]`) against
+ * the vectors' labels ("acceptable": either) and against the Wasm's verdicts (`wasm[i]`).
+ */
+export function verdictFailures(alg, vectors, webcrypto, wasm) {
+  return vectors.flatMap((t, i) => {
+    const valid = webcrypto[i] === true;
+    const wrong = (t.result === 'valid' && !valid) || (t.result === 'invalid' && valid);
+    return wrong || webcrypto[i] !== wasm[i] ? [`${alg} tcId ${t.tcId} (${t.result}, ${t.comment}): WebCrypto ${webcrypto[i]}, Wasm ${wasm[i]}`] : [];
+  });
+}
