@@ -592,9 +592,10 @@ pub fn sign(
     Ok(sign_json(&ring, payload_json))
 }
 
+/// Talc, made for single-threaded Wasm: smaller than dlmalloc here, at the same speed (bench/ANALYSIS.md).
 #[cfg(all(target_arch = "wasm32", not(test)))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 /// A panic is a bug (verification never panics on any input): trap without formatting.
 #[cfg(all(target_arch = "wasm32", not(test)))]
