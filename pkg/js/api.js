@@ -138,11 +138,12 @@ async function prepareWebCryptoKey(importParams, verifyParams, jwk) {
   } catch {
     return null;
   }
-  return async (message, signature) => {
+  const no = () => false;
+  return (message, signature) => {
     try {
-      return await subtle.verify(verifyParams, key, signature, message);
+      return subtle.verify(verifyParams, key, signature, message).catch(no);
     } catch {
-      return false;
+      return Promise.resolve(false);
     }
   };
 }
@@ -226,7 +227,7 @@ export function bind(wasm, platform = {}) {
       inflight = (async () => {
         try {
           const r = await fetcher(jwksUrl, { signal: AbortSignal.timeout(LIMITS.jwks_fetch_timeout_seconds * 1000), headers: { accept: 'application/json' } });
-          if (r.ok && v.keysFetched(await r.text(), clock())) prepared = [];
+          if (r.ok && v.keysFetched(await r.text(), clock())) [prepared, webKeys] = [[], []];
         } catch { /* no set: keys_unavailable, and retried after the refetch interval */ } finally {
           inflight = undefined;
         }
@@ -244,6 +245,21 @@ export function bind(wasm, platform = {}) {
       if (prepared[i] === undefined) prepared[i] = prepare(...keyOf(job));
       return prepared[i];
     };
+    // WebCrypto keys: the import's promise until it settles, then the checker itself (no await
+    // on the path of every later check).
+    let webKeys = [];
+    const webKeyFor = (job) => {
+      const i = job.keyIndex();
+      const known = webKeys[i];
+      if (known !== undefined) return known;
+      const keys = webKeys;
+      const pending = prepareWebCryptoKey(...keyOf(job)).then((check) => {
+        if (keys === webKeys) keys[i] = check;
+        return check;
+      });
+      webKeys[i] = pending;
+      return pending;
+    };
     const settle = (run, done, job, valid) => {
       if (valid === undefined) {
         job.free();
@@ -259,24 +275,35 @@ export function bind(wasm, platform = {}) {
       const check = preparedFor(job, prepareSync);
       return settle(run, done, job, check ? check(job.message(), job.signature()) : undefined);
     };
-    const checkedAsync = async (run, done) => {
-      if (prepareSync || !platformCrypto) return checked(run, done);
+    // A Promise of done(...): the job's signature by WebCrypto, then the outcome settled.
+    const checkedAsync = (run, done) => {
+      if (prepareSync || !platformCrypto) return Promise.resolve().then(() => checked(run, done));
       const n = run(true);
-      if (n !== PENDING) return done(n);
+      if (n !== PENDING) return Promise.resolve().then(() => done(n));
       const job = v.takeJob();
-      const check = await preparedFor(job, prepareWebCryptoKey);
-      return settle(run, done, job, check ? await check(job.message(), job.signature()) : undefined);
+      const withKey = (check) => (check
+        ? check(job.message(), job.signature()).then((valid) => settle(run, done, job, valid))
+        : settle(run, done, job, undefined));
+      const key = webKeyFor(job);
+      return typeof key === 'function' ? withKey(key) : Promise.resolve(key).then(withKey);
     };
     const verifySync = (token) => {
       if (typeof token !== 'string') throw new TokenError('missing_token');
       const now = clock();
       return checked((deferred) => (deferred ? v.verifyDeferred(token, now) : v.verify(token, now)), verified);
     };
-    const verifyAsync = async (token) => {
-      if (typeof token !== 'string') throw new TokenError('missing_token');
-      if (jwksUrl !== undefined) await refresh(() => v.needsKeys(token, clock()));
+    const verifyNow = (token) => {
       const now = clock();
       return checkedAsync((deferred) => (deferred ? v.verifyDeferred(token, now) : v.verify(token, now)), verified);
+    };
+    const verifyAsync = (token) => {
+      try {
+        if (typeof token !== 'string') throw new TokenError('missing_token');
+        if (jwksUrl !== undefined) return refresh(() => v.needsKeys(token, clock())).then(() => verifyNow(token));
+        return verifyNow(token);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     };
     const verifier = {
       /**
