@@ -4,18 +4,16 @@
 
 use std::borrow::Cow;
 
-use taskgate_verify::http::{self, Refusal};
-use taskgate_verify::jwks::KeySet;
-use taskgate_verify::signature::{Deferred, Outcome};
+use taskgate_verify::http::Refusal;
 use worker::{Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::{ApiCode, ApiError};
-use crate::http::{RawJson, empty, header, json, json_text, read_body};
+use crate::http::{RawJson, empty, json, json_text, read_body};
 use crate::query::ListQuery;
 use crate::route::{Endpoint, Route, TaskOp, parse_id, percent_encode};
 use crate::store::{self, TaskStore};
-use crate::{input, keys, signatures};
+use crate::{auth, input};
 
 /// The OpenAPI 3.1 document, served as is.
 const OPENAPI: &str = include_str!("../openapi.json");
@@ -33,51 +31,7 @@ pub async fn serve(
         Endpoint::Health => Ok(health(env, config).await),
         Endpoint::OpenApi => Ok(json_text(200, RawJson(OPENAPI.to_owned()))),
         Endpoint::Tasks(op) => {
-            let verifier = config.verifier.as_ref().map_err(|_| Refusal::ServerMisconfigured)?;
-            let h = req.headers();
-            let (authorization, cookie, origin) =
-                (header(h, "Authorization"), header(h, "Cookie"), header(h, "Origin"));
-            let url = req.inner().url();
-            let request = http::Request {
-                authorization: authorization.as_deref(),
-                cookie: cookie.as_deref(),
-                method: op.method().as_str(),
-                origin: origin.as_deref(),
-                own_origin: own_origin(&url),
-            };
-            let credential = http::credential(&config.cookies, &request)?;
-            // An asymmetric token from a fetched JWK Set: make sure the set is fresh first.
-            if let (Some(url), Ok((alg, kid))) = (&config.jwks_url, verifier.peek(&credential.token))
-                && alg.is_asymmetric()
-            {
-                keys::refresh(url, kid.as_deref(), now).await;
-            }
-            // An asymmetric token's signature is left to workerd's WebCrypto: the crate checks
-            // every rule and holds the outcome until its verdict (`taskgate_verify::signature`).
-            let authorize = |check: Option<&mut Deferred>| {
-                let verify = |token: &str| {
-                    let run = |set: Option<&KeySet>| match check {
-                        Some(c) => verifier.verify_checking(token, now, set, |k, m, s| c.check(k, m, s)),
-                        None => verifier.verify_with(token, now, set),
-                    };
-                    match &config.jwks_url {
-                        Some(_) => keys::with_set(run),
-                        None => run(verifier.key_set()),
-                    }
-                };
-                http::authorize_with(&credential, verify, &config.cookies, &request, Some(&route.user))
-            };
-            let mut check = Deferred::new();
-            let outcome = authorize(Some(&mut check));
-            let result = match check.finish(outcome) {
-                Outcome::Done(result) => result,
-                Outcome::Pending(pending) => match signatures::verdict(pending.job()).await {
-                    Some(valid) => pending.settle(valid),
-                    // A key workerd cannot import: the Wasm checks the signature.
-                    None => authorize(None),
-                },
-            };
-            result.map_err(|r| ApiError::from(r).retry_after(keys::retry_after(now)))?;
+            auth::authorize(req, op.method().as_str(), config, &route.user, now).await?;
             tasks(op, route, req, &TaskStore::open(env, &route.user)?).await
         }
     }
@@ -147,13 +101,6 @@ async fn create(req: &mut Request, store: &TaskStore, user: &str) -> Result<Resp
     Ok(resp)
 }
 
-/// The origin (`scheme://host[:port]`) of a request URL.
-fn own_origin(url: &str) -> Option<&str> {
-    let after_scheme = url.find("://")? + 3;
-    let end = url[after_scheme..].find('/').map_or(url.len(), |i| after_scheme + i);
-    url.get(..end)
-}
-
 /// The path id: 422 when malformed; 404 when it cannot exist.
 fn task_id(id: &str) -> Result<i64, ApiError> {
     parse_id(id).map_err(|()| ApiError::invalid_id())?.ok_or_else(not_found)
@@ -169,17 +116,5 @@ async fn body_after_lookup<T>(store: &TaskStore, id: i64, body: Result<T, ApiErr
         Ok(body) => Ok(body),
         Err(e) if store.exists(id).await? => Err(e),
         Err(_) => Err(not_found()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::own_origin;
-
-    #[test]
-    fn the_origin_of_a_url() {
-        assert_eq!(own_origin("http://127.0.0.1:8787/api/u/tasks?x=1"), Some("http://127.0.0.1:8787"));
-        assert_eq!(own_origin("https://api.example"), Some("https://api.example"));
-        assert_eq!(own_origin("no-scheme"), None);
     }
 }

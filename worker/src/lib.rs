@@ -5,6 +5,7 @@
 //! an endpoint; [`handlers`] translate HTTP to calls on a [`store::TaskStore`], which owns the
 //! D1 binding and every SQL statement; every error is one [`error::ApiError`], rendered once.
 
+mod auth;
 mod config;
 mod cors;
 mod error;
