@@ -118,7 +118,7 @@ impl Verifier {
     /// [`Verifier::verify_with`], with `signature` deciding whether an asymmetric token's
     /// signature is valid by the key the rules chose for it (the key its `kid` names, already
     /// bound to the token's `alg`): for a host that checks signatures with its platform's
-    /// crypto. [`crate::signature::HostCheck`] runs that in two passes.
+    /// crypto. [`crate::signature::Deferred`] defers it, holding the outcome until the host's verdict.
     #[cfg(feature = "jwks")]
     pub fn verify_checking(
         &self,

@@ -3,22 +3,16 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ApiError, messageOf, tasksApi, type Order, type Priority, type SortKey, type Status, type Task, type TaskInput, type TaskPage,
+  ApiError, messageOf, tasksApi, type ListQuery, type Order, type Priority, type SortKey, type Status, type Task, type TaskInput, type TaskPage,
 } from '@/lib/tasks';
 import { TaskForm } from './TaskForm';
 import { TaskItem } from './TaskItem';
 
-/** What the list shows; kept in the page's URL, so a reload or a shared link shows the same. */
-interface View {
-  status: Status;
-  priority: Priority | '';
-  tag: string;
-  q: string;
-  sort: SortKey;
-  order: Order;
-  page: number;
-  per: number;
-}
+/**
+ * What the list shows: the API's list query, by page instead of offset; kept in the page's URL,
+ * so a reload or a shared link shows the same.
+ */
+type View = Omit<ListQuery, 'limit' | 'offset'> & { page: number; per: number };
 
 const PER_PAGE = [5, 10, 20, 50];
 const DEFAULT: View = { status: 'all', priority: '', tag: '', q: '', sort: 'created', order: 'desc', page: 1, per: 10 };
