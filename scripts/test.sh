@@ -5,6 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s ===\n' "$*"; }
+# seconds_since START_NS: the seconds elapsed since START_NS (`date +%s%N`), one decimal.
+seconds_since() {
+  local now ms
+  now=$(date +%s%N)
+  ms=$(((now - $1) / 1000000))
+  printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
+}
 
 lint() {
   step "format and lints"
@@ -69,5 +76,22 @@ bench() {
 
 suites=("$@")
 [ ${#suites[@]} -eq 0 ] && suites=(lint rust wasm pkg platforms e2e app bench)
-for s in "${suites[@]}"; do "$s"; done
+# Where the time goes: seconds per suite, printed at the end (also when one fails).
+timings=()
+current=
+started=
+report() {
+  [ -n "$current" ] && timings+=("$(printf '%-10s %8s  (failed)' "$current" "$(seconds_since "$started")")")
+  [ ${#timings[@]} -eq 0 ] && return
+  printf '\n%-10s %8s\n' suite seconds
+  printf '%s\n' "${timings[@]}"
+}
+trap report EXIT
+for s in "${suites[@]}"; do
+  current=$s
+  started=$(date +%s%N)
+  "$s"
+  timings+=("$(printf '%-10s %8s' "$s" "$(seconds_since "$started")")")
+  current=
+done
 step "all passed: ${suites[*]}"
