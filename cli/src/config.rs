@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use taskgate_verify::settings::{self, SettingsError};
+use taskgate_verify::host::settings::{self, SettingsError};
 use taskgate_verify::{KeyRing, Options};
 
 /// The variables the CLI can see: the environment, then the env file.

@@ -41,7 +41,7 @@ impl Algorithm {
     }
 
     /// The Web Crypto API parameters for this algorithm, as JSON: those of `importKey` (for a
-    /// JWK of [`crate::jwks::SetKey::public_jwk`]) and those of `verify`. `None` for HS256,
+    /// JWK of [`crate::keyset::jwks::SetKey::public_jwk`]) and those of `verify`. `None` for HS256,
     /// which this crate always checks itself.
     pub const fn web_crypto(self) -> Option<(&'static str, &'static str)> {
         Some(match self {

@@ -4,14 +4,7 @@
 //! npm package, the inspector, the Next.js helper, the CLI, the docs) takes the codes, their
 //! sentences and the claim names from here (`docs/contract.md`).
 
-use alloc::format;
-use alloc::string::String;
 use core::fmt;
-
-use crate::claims::MAX_SUB_CHARS;
-use crate::keys::{MAX_KEYS, MIN_KEY_LEN};
-use crate::options::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY};
-use crate::time::MAX_NUMERIC_DATE;
 
 /// Declares a fieldless enum with its stable string form and an `ALL` table in declaration
 /// order (the order error numbers and generated tables use).
@@ -108,53 +101,6 @@ impl ErrorCode {
             Self::InvalidConfig => "the verifier configuration is invalid",
             Self::UnknownKey => "the token's key is not one of the accepted keys",
             Self::KeysUnavailable => "the keys to check the token cannot be had right now",
-        }
-    }
-
-    /// What to do about it, for people reading a refusal (the inspector, the CLI, the docs).
-    pub fn hint(self) -> String {
-        match self {
-            Self::MissingToken => "Send the token (`Authorization: Bearer <token>`), or paste one.".into(),
-            Self::MalformedToken => "A JWT is three base64url segments (header.payload.signature) without padding \
-                or spaces; header and payload must be JSON objects without repeated names."
-                .into(),
-            Self::TokenTooLarge => {
-                format!("Tokens may be at most {DEFAULT_MAX_TOKEN_LEN} bytes (by default): carry less in the claims.")
-            }
-            Self::UnsupportedAlgorithm => "Sign with HS256, or with EdDSA, ES256, ES512, RS256 or PS256 when a JWK Set \
-                is configured (JWKS, JWKS_URL or BETTER_AUTH_URL): \"alg\" is case-sensitive, and \"none\" is never accepted."
-                .into(),
-            Self::UnsupportedHeader => "Leave out \"crit\" and \"b64\"; \"typ\", if present, must be \"JWT\".".into(),
-            Self::InvalidSignature => "The token was not signed with this secret, or was changed after signing. \
-                Check BETTER_AUTH_SECRET, or the \"kid\" against the ring's versions."
-                .into(),
-            Self::TokenExpired => "The token (or, for a session cookie cache, its session) has expired: sign in again \
-                for a fresh one (or allow a leeway for clock skew)."
-                .into(),
-            Self::TokenNotYetValid => {
-                "\"nbf\" or \"iat\" lies in the future: check the issuer's clock, or allow a leeway.".into()
-            }
-            Self::MissingClaim => "Add the claim: \"exp\" and \"sub\" are required (a Better Auth session cookie \
-                cache has no \"sub\": accept it with BETTER_AUTH_SESSION_CACHE=true)."
-                .into(),
-            Self::InvalidClaim => format!(
-                "Fix the claim: times are numbers of seconds (0 to {MAX_NUMERIC_DATE}), \"sub\" a non-empty string \
-                 of at most {MAX_SUB_CHARS} characters, \"user_id\" equal to \"sub\", \"jti\"/\"email\" strings; \
-                 in a session cookie cache, \"session.userId\" equal to \"user.id\"."
-            ),
-            Self::InvalidIssuer => "\"iss\" must equal the configured issuer (JWT_ISSUER).".into(),
-            Self::InvalidAudience => "\"aud\" must be (or contain) the configured audience (JWT_AUDIENCE).".into(),
-            Self::WeakKey => format!("Secrets must be at least {MIN_KEY_LEN} bytes."),
-            Self::InvalidConfig => format!(
-                "Check the ring syntax (\"2:new,1:old\", at most {MAX_KEYS} keys), that the leeway is 0-{MAX_LEEWAY} s, \
-                 and that a JWK Set is a JSON object with a \"keys\" array."
-            ),
-            Self::UnknownKey => "Asymmetric tokens need a \"kid\" naming a key of the JWK Set: check JWKS / JWKS_URL \
-                (keys are fetched again at most every 30 s when a new kid appears)."
-                .into(),
-            Self::KeysUnavailable => "The JWK Set could not be fetched: check JWKS_URL (or BETTER_AUTH_URL) and that it \
-                answers; HS256 tokens keep working meanwhile. Retry later."
-                .into(),
         }
     }
 }

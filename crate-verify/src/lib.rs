@@ -1,7 +1,9 @@
 //! # taskgate-verify
 //!
-//! A strict, small HS256 JWT verifier for tokens issued by Better Auth with
-//! `BETTER_AUTH_SECRET`. `no_std` + `alloc`, on RustCrypto `hmac` + `sha2`.
+//! A strict, small JWT verifier for the tokens a Better Auth app hands a backend: HS256 with
+//! the app's secret (`BETTER_AUTH_SECRET`, or a ring), Better Auth's session cookie cache, and
+//! EdDSA, ES256, ES512, RS256 and PS256 from a JWK Set (its `jwt()` plugin; cargo features).
+//! `no_std` + `alloc`, on RustCrypto (`hmac`, `sha2`, `ed25519-dalek`, `p256`, `p521`, `rsa`).
 //!
 //! ```
 //! use taskgate_verify::{KeyRing, Options, Verifier, sign_claims};
@@ -21,8 +23,18 @@
 //!
 //! The rules, in the order they are checked, are those of the project's contract
 //! (`docs/contract.md`); the first failure decides the [`ErrorCode`]. This crate is the one
-//! place a rule, an error code, a claim name or a limit is written: [`catalog`] lists them for
-//! other languages, [`settings`] reads the environment, [`http`] answers refusals.
+//! place a rule, an error code, a claim name or a limit is written.
+//!
+//! ## Layers (each uses only those above it)
+//! 1. [`Error`], [`Algorithm`] and the codecs (strict base64url, JSON without repeated names,
+//!    NumericDates): the vocabulary.
+//! 2. [`keyset`] (feature `jwks`): JWK Sets, public keys bound to one algorithm, the rules for
+//!    keeping a fetched set fresh, and signatures deferred to the host's crypto.
+//! 3. The verifier proper: [`KeyRing`], [`Options`], [`Claims`], [`Verifier`]. A plain Rust
+//!    backend needs nothing else.
+//! 4. [`host`]: where the rules meet a server: a request's credential and the HTTP answer to a
+//!    refusal ([`host::http`]), cookies ([`host::cookie`]), environment settings
+//!    ([`host::settings`]), the vocabulary as data ([`host::catalog`]), [`inspect`] and [`sign_json`].
 #![no_std]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -34,39 +46,25 @@ extern crate std;
 #[macro_use]
 mod error;
 mod alg;
-mod b64;
-pub mod catalog;
-mod claims;
-#[cfg(feature = "std")]
-mod clock;
-pub mod http;
-mod inspect;
-mod json;
+mod codec;
+pub mod host;
 #[cfg(feature = "jwks")]
-pub mod jwks;
-mod keys;
-mod options;
-#[cfg(feature = "jwks")]
-pub mod pubkey;
-pub mod session_cache;
-pub mod settings;
-mod sign;
-#[cfg(feature = "jwks")]
-pub mod signature;
-mod time;
-mod verify;
+pub mod keyset;
+mod rules;
 
 pub use alg::Algorithm;
-pub use claims::{Claims, MAX_SUB_CHARS, SESSION_CACHE_AUDIENCE};
-#[cfg(feature = "std")]
-pub use clock::now;
+pub use codec::time::{MAX_NUMERIC_DATE, NumericDate};
 pub use error::{Claim, Error, ErrorCode, Result};
-pub use inspect::{Inspection, inspect};
-pub use keys::{Key, KeyRing, MAX_KEYS, MIN_KEY_LEN};
-pub use options::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY, Options};
-pub use sign::{DEFAULT_LIFETIME, sign_claims, sign_json};
-pub use time::{MAX_NUMERIC_DATE, NumericDate};
-pub use verify::{Header, SESSION_CACHE_TYP, Verifier};
+#[cfg(feature = "std")]
+pub use host::clock::now;
+pub use host::inspect::{Inspection, inspect};
+pub use host::sign::{DEFAULT_LIFETIME, sign_claims, sign_json};
+pub use rules::claims::{Claims, SESSION_CACHE_AUDIENCE};
+pub use rules::keys::{Key, KeyRing};
+pub use rules::limits::{DEFAULT_MAX_TOKEN_LEN, MAX_KEYS, MAX_LEEWAY, MAX_SUB_CHARS, MIN_KEY_LEN};
+pub use rules::options::Options;
+pub use rules::session_cache;
+pub use rules::verify::{Header, SESSION_CACHE_TYP, Verifier};
 
 /// Re-exported so callers of [`sign_claims`] need no direct `serde_json` dependency.
 pub use serde_json;

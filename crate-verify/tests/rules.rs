@@ -171,7 +171,7 @@ cases! {
         for c in ErrorCode::ALL {
             assert!(c.as_str().chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'));
             assert!(seen.insert(c.as_str()));
-            assert!(!c.description().is_empty() && !c.hint().is_empty());
+            assert!(!c.description().is_empty() && !taskgate_verify::host::catalog::hint(*c).is_empty());
             assert_eq!(ErrorCode::parse(c.as_str()), Some(*c));
         }
         for c in Claim::ALL {

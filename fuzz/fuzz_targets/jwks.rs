@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use taskgate_verify::Algorithm;
-use taskgate_verify::jwks::KeySet;
+use taskgate_verify::keyset::jwks::KeySet;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

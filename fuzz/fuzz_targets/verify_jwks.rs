@@ -11,8 +11,8 @@ use std::sync::OnceLock;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use libfuzzer_sys::fuzz_target;
-use taskgate_verify::jwks::KeySet;
-use taskgate_verify::signature::{Deferred, Outcome};
+use taskgate_verify::keyset::jwks::KeySet;
+use taskgate_verify::keyset::signature::{Deferred, Outcome};
 use taskgate_verify::{KeyRing, Options, Verifier};
 
 const ED_SEED: [u8; 32] = [7; 32];
@@ -53,12 +53,7 @@ fn deferred_matches(v: &Verifier, token: &str) {
         let outcome = v.verify_checking(token, NOW, v.key_set(), |k, m, s| check.check(k, m, s));
         let (result, job) = match check.finish(outcome) {
             Outcome::Done(result) => (result, false),
-            Outcome::Pending(p) => {
-                let j = p.job();
-                let key = v.key_set().unwrap().get(&j.kid).unwrap();
-                let valid = verdict.unwrap_or_else(|| key.verify(j.alg, &j.message, &j.signature));
-                (p.settle(valid), true)
-            }
+            Outcome::Pending(p) => (p.settle(verdict, v.key_set()), true),
         };
         let result = result.map(|c| c.sub().to_owned()).map_err(|e| e.code());
         match (verdict, job) {

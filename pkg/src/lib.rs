@@ -20,12 +20,12 @@ extern crate alloc;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use taskgate_verify::catalog::{Claim, ErrorCode, OTHER_REFUSALS};
+use taskgate_verify::host::catalog::{Claim, ErrorCode, OTHER_REFUSALS};
 #[cfg(feature = "full")]
-use taskgate_verify::http::CookiePolicy;
-use taskgate_verify::http::Refusal;
+use taskgate_verify::host::cookie::CookiePolicy;
+use taskgate_verify::host::http::Refusal;
 #[cfg(feature = "full")]
-use taskgate_verify::signature::{Deferred, Outcome, Pending, SignatureJob};
+use taskgate_verify::keyset::signature::{Deferred, Outcome, Pending, SignatureJob};
 use taskgate_verify::{Error, KeyRing, Options, Verifier as Inner, inspect as inspect_token, sign_json};
 use wasm_bindgen::prelude::*;
 
@@ -93,7 +93,7 @@ pub struct Verifier {
     /// For a JWK Set fetched by JavaScript (`jwksUrl`): the set and the crate's rules for
     /// fetching it again.
     #[cfg(feature = "full")]
-    key_cache: Option<taskgate_verify::jwks::KeyCache>,
+    key_cache: Option<taskgate_verify::keyset::cache::KeyCache>,
     /// The job of the last check that answered [`PENDING`], until `takeJob()`.
     #[cfg(feature = "full")]
     job: Option<Job>,
@@ -198,7 +198,7 @@ impl Verifier {
         issuer: Option<String>,
         audience: Option<String>,
     ) -> Result<(), u32> {
-        use taskgate_verify::jwks::{KeyCache, KeySet};
+        use taskgate_verify::keyset::{cache::KeyCache, jwks::KeySet};
         let mut options = self.inner.options().clone();
         options.jwks_issuer = issuer;
         options.jwks_audience = audience;
@@ -222,7 +222,7 @@ impl Verifier {
         jwks_url: Option<String>,
         better_auth_url: Option<String>,
     ) -> Result<Option<String>, u32> {
-        use taskgate_verify::settings::{self, KeySource};
+        use taskgate_verify::host::settings::{self, KeySource};
         let var = |name: &str| match name {
             settings::JWKS => jwks.clone(),
             settings::JWKS_URL => jwks_url.clone(),
@@ -240,7 +240,7 @@ impl Verifier {
             Some(KeySource::Url(url)) => (inner.with_fetched_keys(), Some(url)),
             None => (inner, None),
         };
-        self.key_cache = url.is_some().then(taskgate_verify::jwks::KeyCache::default);
+        self.key_cache = url.is_some().then(taskgate_verify::keyset::cache::KeyCache::default);
         self.inner = inner;
         Ok(url)
     }
@@ -253,7 +253,8 @@ impl Verifier {
     pub fn needs_keys(&mut self, token: &str, now: f64) -> bool {
         let now = now.max(0.0) as u64;
         let (Some(cache), Ok((alg, kid))) = (self.key_cache.as_mut(), self.inner.peek(token)) else { return false };
-        let fetch = alg.is_asymmetric() && cache.plan(kid.as_deref(), now) == taskgate_verify::jwks::Plan::Fetch;
+        let fetch =
+            alg.is_asymmetric() && cache.plan(kid.as_deref(), now) == taskgate_verify::keyset::cache::Plan::Fetch;
         if fetch {
             cache.fetching(now);
         }
@@ -265,12 +266,12 @@ impl Verifier {
     #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = needsKeysFor)]
     pub fn needs_keys_for(&mut self, authorization: Option<String>, cookie: Option<String>, now: f64) -> bool {
-        let request = taskgate_verify::http::Request {
+        let request = taskgate_verify::host::http::Request {
             authorization: authorization.as_deref(),
             cookie: cookie.as_deref(),
             ..Default::default()
         };
-        match taskgate_verify::http::credential(&self.cookies, &request) {
+        match taskgate_verify::host::http::credential(&self.cookies, &request) {
             Ok(credential) => self.needs_keys(&credential.token, now),
             Err(_) => false,
         }
@@ -280,7 +281,7 @@ impl Verifier {
     #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = keysFetched)]
     pub fn keys_fetched(&mut self, jwks: &str, now: f64) -> bool {
-        match (self.key_cache.as_mut(), taskgate_verify::jwks::KeySet::parse(jwks)) {
+        match (self.key_cache.as_mut(), taskgate_verify::keyset::jwks::KeySet::parse(jwks)) {
             (Some(cache), Ok((set, _))) => {
                 cache.fetched(set, now.max(0.0) as u64);
                 true
@@ -307,11 +308,11 @@ impl Verifier {
         token_cookie: Option<String>,
         allowed_origins: Option<String>,
     ) {
-        let prefix = cookie_prefix.unwrap_or_else(|| taskgate_verify::http::DEFAULT_COOKIE_PREFIX.into());
+        let prefix = cookie_prefix.unwrap_or_else(|| taskgate_verify::host::cookie::DEFAULT_COOKIE_PREFIX.into());
         self.cookies = CookiePolicy {
             session_cache_prefix: self.inner.options().accept_session_cache.then_some(prefix),
             token_cookie,
-            allowed_origins: taskgate_verify::settings::origins(allowed_origins.as_deref()),
+            allowed_origins: taskgate_verify::host::settings::origins(allowed_origins.as_deref()),
         };
     }
 
@@ -333,7 +334,7 @@ impl Verifier {
         now: f64,
         deferred: bool,
     ) -> u32 {
-        let request = taskgate_verify::http::Request {
+        let request = taskgate_verify::host::http::Request {
             authorization: authorization.as_deref(),
             cookie: cookie.as_deref(),
             method: method.as_deref().unwrap_or("GET"),
@@ -346,12 +347,18 @@ impl Verifier {
             None => self.inner.key_set(),
         };
         let mut check = deferred.then(Deferred::new);
-        let result = taskgate_verify::http::credential(&self.cookies, &request).and_then(|credential| {
+        let result = taskgate_verify::host::http::credential(&self.cookies, &request).and_then(|credential| {
             let verify = |token: &str| match check.as_mut() {
                 None => self.inner.verify_with(token, now, set),
                 Some(c) => self.inner.verify_checking(token, now, set, |k, m, s| c.check(k, m, s)),
             };
-            taskgate_verify::http::authorize_with(&credential, verify, &self.cookies, &request, path_user.as_deref())
+            taskgate_verify::host::http::authorize_with(
+                &credential,
+                verify,
+                &self.cookies,
+                &request,
+                path_user.as_deref(),
+            )
         });
         self.finish(check, result)
     }
@@ -506,7 +513,7 @@ pub fn refusal(number: u32) -> String {
         503 => "503 ",
         _ => "500 ",
     });
-    out.push_str(&r.www_authenticate().unwrap_or_default());
+    out.push_str(&r.www_authenticate("tasks").unwrap_or_default());
     out.push('\n');
     out.push_str(&r.body());
     out
@@ -518,7 +525,7 @@ pub fn refusal(number: u32) -> String {
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = checkSignature)]
 pub fn check_signature(alg: &str, jwk_set: &str, message: &[u8], signature: &[u8]) -> i32 {
-    let Ok((set, _)) = taskgate_verify::jwks::KeySet::parse(jwk_set) else { return -1 };
+    let Ok((set, _)) = taskgate_verify::keyset::jwks::KeySet::parse(jwk_set) else { return -1 };
     let (Some(key), Some(alg)) = (set.keys().first(), taskgate_verify::Algorithm::parse(alg)) else { return -1 };
     i32::from(key.verify(alg, message, signature))
 }
@@ -529,7 +536,7 @@ pub fn check_signature(alg: &str, jwk_set: &str, message: &[u8], signature: &[u8
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signatureJob)]
 pub fn signature_job(alg: &str, jwk_set: &str, message: &[u8], signature: &[u8]) -> Option<Job> {
-    let (set, _) = taskgate_verify::jwks::KeySet::parse(jwk_set).ok()?;
+    let (set, _) = taskgate_verify::keyset::jwks::KeySet::parse(jwk_set).ok()?;
     let key = set.keys().first().filter(|k| taskgate_verify::Algorithm::parse(alg) == Some(k.alg()))?;
     Some(Job {
         key_index: 0,

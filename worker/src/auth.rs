@@ -1,13 +1,13 @@
 //! Steps 1 and 2 of every task route: who is calling, and may they touch this user's tasks.
-//! The rules are the crate's (`taskgate_verify::http`); this gathers the request's headers,
+//! The rules are the crate's (`taskgate_verify::host::http`); this gathers the request's headers,
 //! keeps a fetched JWK Set fresh ([`crate::keys`]), and has an asymmetric token's signature
 //! checked by workerd's WebCrypto ([`crate::signatures`]) while the crate holds the outcome
-//! (`taskgate_verify::signature`).
+//! (`taskgate_verify::keyset::signature`).
 
 use taskgate_verify::Claims;
-use taskgate_verify::http::{self, Refusal};
-use taskgate_verify::jwks::KeySet;
-use taskgate_verify::signature::{Deferred, Outcome};
+use taskgate_verify::host::http::{self, Refusal};
+use taskgate_verify::keyset::jwks::KeySet;
+use taskgate_verify::keyset::signature::{self, Outcome};
 use worker::Request;
 
 use crate::config::Config;
@@ -35,31 +35,31 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     {
         keys::refresh(url, kid.as_deref(), now).await;
     }
-    // One check, with the signature deferred (`check`) or in the Wasm (`None`).
-    let authorize = |check: Option<&mut Deferred>| {
+    // One check, with an asymmetric signature deferred to workerd's WebCrypto; the crate
+    // settles it with that verdict, or checks it itself where workerd cannot.
+    let outcome = signature::deferred(|check| {
         let verify = |token: &str| {
-            let run = |set: Option<&KeySet>| match check {
-                Some(c) => verifier.verify_checking(token, now, set, |k, m, s| c.check(k, m, s)),
-                None => verifier.verify_with(token, now, set),
-            };
-            match &config.jwks_url {
-                Some(_) => keys::with_set(run),
-                None => run(verifier.key_set()),
-            }
+            key_set(config, |set| verifier.verify_checking(token, now, set, |k, m, s| check.check(k, m, s)))
         };
         http::authorize_with(&credential, verify, &config.cookies, &request, Some(user))
-    };
-    let mut check = Deferred::new();
-    let outcome = authorize(Some(&mut check));
-    let result = match check.finish(outcome) {
+    });
+    let result = match outcome {
         Outcome::Done(result) => result,
-        Outcome::Pending(pending) => match signatures::verdict(pending.job()).await {
-            Some(valid) => pending.settle(valid),
-            // A key workerd cannot import: the Wasm checks the signature.
-            None => authorize(None),
-        },
+        Outcome::Pending(pending) => {
+            let verdict = signatures::verdict(pending.job()).await;
+            key_set(config, |set| pending.settle(verdict, set))
+        }
     };
     result.map_err(|r| ApiError::from(r).retry_after(keys::retry_after(now)))
+}
+
+/// Runs `f` with the key set of asymmetric tokens: the fetched one, or the one configured inline.
+fn key_set<T>(config: &Config, f: impl FnOnce(Option<&KeySet>) -> T) -> T {
+    match (&config.jwks_url, &config.verifier) {
+        (Some(_), _) => keys::with_set(f),
+        (None, Ok(verifier)) => f(verifier.key_set()),
+        (None, Err(_)) => f(None),
+    }
 }
 
 /// The origin (`scheme://host[:port]`) of a request URL.

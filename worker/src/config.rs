@@ -1,12 +1,12 @@
 //! The Worker's settings, read from its environment once per isolate (not per request), by the
-//! crate's settings rules (`taskgate_verify::settings`): the verifier, and which cookies may
+//! crate's settings rules (`taskgate_verify::host::settings`): the verifier, and which cookies may
 //! authenticate and from which origins (also the CORS list).
 
 use std::sync::OnceLock;
 
 use taskgate_verify::Verifier;
-use taskgate_verify::http::CookiePolicy;
-use taskgate_verify::settings::{CORS_ORIGINS, KeySource, Settings, origins, present};
+use taskgate_verify::host::cookie::CookiePolicy;
+use taskgate_verify::host::settings::{CORS_ORIGINS, KeySource, Settings, origins, present};
 use worker::Env;
 
 /// Everything the Worker needs that comes from its environment.

@@ -1,6 +1,6 @@
 //! The one error type of the API: a status, a stable code, a sentence, maybe a claim or the
 //! fields at fault, rendered once ([`ApiError::into_response`]) in the body format of
-//! `taskgate_verify::http` (`docs/contract.md`, "Errors").
+//! `taskgate_verify::host::http` (`docs/contract.md`, "Errors").
 //!
 //! Refusals of the token (401/403, and 500 for a verifier that cannot be built) come from the
 //! crate as a [`Refusal`]; the codes written here are the API's own (404, 405, 413, 415, 422,
@@ -9,8 +9,11 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use taskgate_verify::http::{Refusal, error_body};
+use taskgate_verify::host::http::{Refusal, error_body};
 use worker::Response;
+
+/// The `realm` of every `WWW-Authenticate` challenge the task API sends.
+pub const REALM: &str = "tasks";
 
 /// Field name -> what is wrong with it, for 422 bodies.
 pub type Fields = BTreeMap<String, String>;
@@ -78,9 +81,13 @@ impl ApiCode {
 
 impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> Self {
-        let mut e = Self::new(r.status(), r.code(), r.detail());
+        let detail = match r {
+            Refusal::Forbidden => "The token's user may not access this user's tasks.".into(),
+            _ => r.detail(),
+        };
+        let mut e = Self::new(r.status(), r.code(), detail);
         e.claim = r.claim().map(|c| c.as_str());
-        e.header = r.www_authenticate().map(|c| Box::new(("WWW-Authenticate", c)));
+        e.header = r.www_authenticate(REALM).map(|c| Box::new(("WWW-Authenticate", c)));
         e
     }
 }

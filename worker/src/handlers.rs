@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use taskgate_verify::http::Refusal;
+use taskgate_verify::host::http::Refusal;
 use worker::{Env, Request, Response};
 
 use crate::config::Config;

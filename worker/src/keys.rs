@@ -7,7 +7,8 @@ use std::cell::RefCell;
 use std::time::Duration;
 
 use futures_util::future::{FutureExt, LocalBoxFuture, Shared, select};
-use taskgate_verify::jwks::{FETCH_TIMEOUT_SECONDS, KeyCache, KeySet, MAX_AGE_SECONDS, MAX_SET_BYTES, Plan};
+use taskgate_verify::keyset::cache::{KeyCache, Plan};
+use taskgate_verify::keyset::jwks::{FETCH_TIMEOUT_SECONDS, KeySet, MAX_AGE_SECONDS, MAX_SET_BYTES};
 use worker::{AbortController, Cache, Delay, Fetch, Headers, Method, Request, RequestInit, Response};
 
 thread_local! {

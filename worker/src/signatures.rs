@@ -2,12 +2,12 @@
 //! API, measured several times faster there than the same math compiled to Wasm (bench/,
 //! "Where the signature math runs"). The crate still applies every rule and chooses the key
 //! (validated on RustCrypto when the set was read), holding the outcome until this answers its
-//! [`SignatureJob`] ([`taskgate_verify::signature`]). A key workerd cannot import is left to
+//! [`SignatureJob`] ([`taskgate_verify::keyset::signature`]). A key workerd cannot import is left to
 //! the Wasm.
 
 use std::cell::RefCell;
 
-use taskgate_verify::signature::SignatureJob;
+use taskgate_verify::keyset::signature::SignatureJob;
 use worker::js_sys::{self, JSON, Object};
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::wasm_bindgen_futures::JsFuture;

@@ -2,7 +2,7 @@
 //! ES256 and RS256 (2048-bit), read from the JSON that `bench/asym-tokens.mjs` writes (signed by
 //! node:crypto), each verified by taskgate-verify (a `Verifier` with the JWK Set), jsonwebtoken
 //! (`DecodingKey` from the JWK's members, `Validation` with the algorithm, `iss` and `aud`), and
-//! a floor: the RustCrypto signature check alone (`taskgate_verify::pubkey::PublicKey::verify` on
+//! a floor: the RustCrypto signature check alone (`taskgate_verify::keyset::pubkey::PublicKey::verify` on
 //! the signing input and the decoded signature, the key parsed once).
 
 use std::collections::BTreeMap;
@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
-use taskgate_verify::jwks::KeySet;
-use taskgate_verify::pubkey::PublicKey;
+use taskgate_verify::keyset::jwks::KeySet;
+use taskgate_verify::keyset::pubkey::PublicKey;
 use taskgate_verify::{Algorithm, KeyRing, Options, Verifier};
 
 use crate::cases::{Case, JSONWEBTOKEN_VERSION, SECRET, TASKGATE_VERSION};

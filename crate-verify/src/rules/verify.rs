@@ -7,14 +7,14 @@ use base64::Engine as _;
 use serde_json::value::RawValue;
 
 use crate::alg::Algorithm;
-use crate::b64::{self, B64};
-use crate::claims::{Claims, Text};
+use crate::codec::b64::{self, B64};
+use crate::codec::json;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json;
 #[cfg(feature = "jwks")]
-use crate::jwks::{KeySet, SetKey};
-use crate::keys::KeyRing;
-use crate::options::Options;
+use crate::keyset::jwks::{KeySet, SetKey};
+use crate::rules::claims::{Claims, Text};
+use crate::rules::keys::KeyRing;
+use crate::rules::options::Options;
 
 /// The `typ` of Better Auth's session cookie cache when its `jwt()` plugin signs it.
 pub const SESSION_CACHE_TYP: &str = "better-auth.session-cache+jwt";
@@ -118,7 +118,7 @@ impl Verifier {
     /// [`Verifier::verify_with`], with `signature` deciding whether an asymmetric token's
     /// signature is valid by the key the rules chose for it (the key its `kid` names, already
     /// bound to the token's `alg`): for a host that checks signatures with its platform's
-    /// crypto. [`crate::signature::Deferred`] defers it, holding the outcome until the host's verdict.
+    /// crypto. [`crate::keyset::signature::Deferred`] defers it, holding the outcome until the host's verdict.
     #[cfg(feature = "jwks")]
     pub fn verify_checking(
         &self,
@@ -190,7 +190,7 @@ impl Verifier {
             }
         }
         let kid = kid_str.map(|k| Text::of(header, k));
-        let kind = crate::claims::Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache };
+        let kind = crate::rules::claims::Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache };
 
         // 5. Claims. The header was UTF-8, so this only fails on the payload.
         let json = String::from_utf8(buf).map_err(|_| malformed())?;
@@ -200,7 +200,7 @@ impl Verifier {
     /// Verifies `token` against the system clock.
     #[cfg(feature = "std")]
     pub fn verify_now(&self, token: &str) -> Result<Claims> {
-        self.verify(token, crate::clock::now())
+        self.verify(token, crate::host::clock::now())
     }
 }
 

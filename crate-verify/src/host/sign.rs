@@ -6,8 +6,8 @@ use alloc::string::{String, ToString};
 use base64::Engine as _;
 use serde_json::{Map, Value};
 
-use crate::b64::B64;
-use crate::keys::KeyRing;
+use crate::codec::b64::B64;
+use crate::rules::keys::KeyRing;
 
 /// The default lifetime of an issued token: 24 hours.
 pub const DEFAULT_LIFETIME: u64 = 86_400;

@@ -11,15 +11,14 @@ use alloc::vec::Vec;
 
 use serde_json::value::RawValue;
 
+use crate::codec::json;
+use crate::codec::time::NumericDate;
 use crate::error::{Claim, Error, ErrorCode, Result};
-use crate::json;
-use crate::options::Options;
+use crate::rules::options::Options;
 #[cfg(feature = "session-cache")]
-use crate::session_cache;
-use crate::time::NumericDate;
+use crate::rules::session_cache;
 
-/// The longest accepted `sub`, in characters.
-pub const MAX_SUB_CHARS: usize = 255;
+pub use crate::rules::limits::MAX_SUB_CHARS;
 
 /// The `aud` of Better Auth's session cookie cache when its `jwt()` plugin signs it.
 pub const SESSION_CACHE_AUDIENCE: &str = "better-auth:session-cache";
@@ -123,7 +122,7 @@ impl Claims {
             const JTI: &str = Claim::Jti.as_str();
             const EMAIL: &str = Claim::Email.as_str();
             const USER_EMAIL: &str = Claim::UserEmail.as_str();
-            use crate::session_cache::{SESSION, USER};
+            use crate::rules::session_cache::{SESSION, USER};
             let slot = match name {
                 EXP => &mut raw.exp,
                 NBF => &mut raw.nbf,
@@ -248,7 +247,7 @@ impl Claims {
     #[cfg(feature = "jwks")]
     fn redacted(mut self) -> Self {
         let (header, payload) = self.json.split_at_checked(self.header_len).unwrap_or_default();
-        let redacted = crate::session_cache::redact(payload).0;
+        let redacted = crate::rules::session_cache::redact(payload).0;
         if matches!(redacted, Cow::Borrowed(_)) {
             return self;
         }

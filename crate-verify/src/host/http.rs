@@ -1,20 +1,17 @@
-//! Where the rules meet HTTP: the token in a request (a bearer token, or a cookie: Better Auth's
-//! session cookie cache, or a cookie holding a TaskGate token), the Origin rule for requests a
-//! cookie authenticates, whether the token's user may use the path's user, and the answer when
-//! access is refused (status, RFC 6750 challenge, JSON error body).
+//! Where the rules meet HTTP: the token in a request (a bearer token, or a cookie read by the
+//! [`CookiePolicy`]), the Origin rule for requests a cookie authenticates, whether the token's
+//! user is the path's user, and the answer when access is refused (status, RFC 6750 challenge
+//! for the host's realm, JSON error body).
 //!
 //! The Worker and the npm package's Next.js helper both answer through this module, so a
 //! refusal reads the same wherever it comes from (`docs/contract.md`, "Errors").
 
 use alloc::string::String;
-use alloc::vec::Vec;
 
-use crate::claims::Claims;
 use crate::error::{Claim, Error, ErrorCode};
-use crate::verify::Verifier;
-
-/// The `realm` of every `WWW-Authenticate` challenge.
-pub const REALM: &str = "tasks";
+use crate::host::cookie::CookiePolicy;
+use crate::rules::claims::Claims;
+use crate::rules::verify::Verifier;
 
 /// The token of an `Authorization: Bearer <token>` header: the scheme in any case, then one or
 /// more spaces, then the rest of the header verbatim. `None` for no header, another scheme, or
@@ -101,7 +98,7 @@ impl Refusal {
                 let close = if claim.is_some() { "\")" } else { "" };
                 [&first.to_ascii_uppercase(), rest, about, claim.unwrap_or(""), close, "."].concat()
             }
-            Refusal::Forbidden => "The token's user may not access this user's tasks.".into(),
+            Refusal::Forbidden => "The token's user is not the user this path belongs to.".into(),
             Refusal::OriginNotAllowed => {
                 "A change authenticated by a cookie must come from an allowed origin (send a bearer token otherwise)."
                     .into()
@@ -111,18 +108,19 @@ impl Refusal {
         }
     }
 
-    /// The `WWW-Authenticate` value (RFC 6750 section 3): without `error` when no token was
-    /// sent, `invalid_token` for a bad one, `insufficient_scope` for another user's path.
-    pub fn www_authenticate(&self) -> Option<String> {
+    /// The `WWW-Authenticate` value (RFC 6750 section 3) for the host's `realm`: without
+    /// `error` when no token was sent, `invalid_token` for a bad one, `insufficient_scope` for
+    /// another user's path.
+    pub fn www_authenticate(&self, realm: &str) -> Option<String> {
         let error = match self {
             Refusal::Token(e) if e.code() == ErrorCode::MissingToken => {
-                return Some(["Bearer realm=\"", REALM, "\""].concat());
+                return Some(["Bearer realm=\"", realm, "\""].concat());
             }
             Refusal::Token(_) => "invalid_token",
             Refusal::Forbidden => "insufficient_scope",
             Refusal::OriginNotAllowed | Refusal::ServerMisconfigured | Refusal::KeysUnavailable => return None,
         };
-        let parts = ["Bearer realm=\"", REALM, "\", error=\"", error, "\", error_description=\"", self.code(), "\""];
+        let parts = ["Bearer realm=\"", realm, "\", error=\"", error, "\", error_description=\"", self.code(), "\""];
         Some(parts.concat())
     }
 
@@ -131,15 +129,6 @@ impl Refusal {
         error_body(&self.detail(), self.code(), self.claim().map(Claim::as_str), None::<[(&str, &str); 0]>)
     }
 }
-
-/// Better Auth's default cookie prefix (`advanced.cookiePrefix`).
-pub const DEFAULT_COOKIE_PREFIX: &str = "better-auth";
-/// The prefix browsers require for cookies set with `Secure` over https (Better Auth uses it then).
-const SECURE_PREFIX: &str = "__Secure-";
-/// The name of Better Auth's session cache cookie, after the prefix.
-const SESSION_DATA: &str = ".session_data";
-/// Better Auth splits a cookie over about 4 KB into `.0`, `.1`, ...; at most this many are joined.
-const MAX_CHUNKS: usize = 100;
 
 /// What a request offers to prove who is calling, and where it comes from.
 #[derive(Clone, Copy, Debug, Default)]
@@ -166,64 +155,6 @@ impl<'a> Request<'a> {
     pub fn is_unsafe(&self) -> bool {
         ["POST", "PUT", "PATCH", "DELETE"].iter().any(|m| m.eq_ignore_ascii_case(self.method))
     }
-}
-
-/// Which cookies may authenticate a request, and from which origins a cookie may authenticate a
-/// change. Cookies are read only when the request has no `Authorization` header.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CookiePolicy {
-    /// Better Auth's cookie prefix when its session cookie cache is read
-    /// (`{prefix}.session_data`, or `__Secure-{prefix}.session_data`, maybe in chunks).
-    pub session_cache_prefix: Option<String>,
-    /// A cookie that holds a TaskGate token (read before the session cache).
-    pub token_cookie: Option<String>,
-    /// Origins besides the request's own that may send a cookie-authenticated change
-    /// (`CORS_ORIGINS`; `*` never counts).
-    pub allowed_origins: Vec<String>,
-}
-
-impl CookiePolicy {
-    /// The token a cookie of `cookie_header` carries, by this policy.
-    pub fn token(&self, cookie_header: &str) -> Option<String> {
-        let named = |name: &str| cookie(cookie_header, name).map(String::from);
-        let token = self.token_cookie.as_deref().and_then(named);
-        token.or_else(|| self.session_cache_prefix.as_deref().and_then(|p| session_cache_cookie(cookie_header, p)))
-    }
-
-    /// Whether a cookie-authenticated change from `origin` is allowed.
-    pub fn allows_origin(&self, origin: Option<&str>, own_origin: Option<&str>) -> bool {
-        origin.is_some_and(|o| o != "*" && (Some(o) == own_origin || self.allowed_origins.iter().any(|a| a == o)))
-    }
-}
-
-/// The value of the cookie `name` in a `Cookie` header (the first, when repeated).
-pub fn cookie<'a>(cookie_header: &'a str, name: &str) -> Option<&'a str> {
-    cookie_header.split(';').find_map(|pair| {
-        let (n, v) = pair.split_once('=')?;
-        (n.trim() == name).then(|| v.trim().trim_matches('"'))
-    })
-}
-
-/// Better Auth's session cache cookie in a `Cookie` header: `__Secure-{prefix}.session_data`
-/// (https) or `{prefix}.session_data`, whole or in chunks (`.0`, `.1`, ... joined in order).
-pub fn session_cache_cookie(cookie_header: &str, prefix: &str) -> Option<String> {
-    [SECURE_PREFIX, ""].iter().find_map(|secure| {
-        let name = [secure, prefix, SESSION_DATA].concat();
-        if let Some(whole) = cookie(cookie_header, &name).filter(|v| !v.is_empty()) {
-            return Some(whole.into());
-        }
-        let mut joined = String::new();
-        for i in 0..MAX_CHUNKS {
-            // `name.0` ... `name.99`, without the formatting machinery (Wasm size).
-            let digits = [b'0' + (i / 10) as u8, b'0' + (i % 10) as u8];
-            let index = core::str::from_utf8(&digits[usize::from(i < 10)..]).unwrap_or_default();
-            match cookie(cookie_header, &[name.as_str(), ".", index].concat()) {
-                Some(part) => joined.push_str(part),
-                None => break,
-            }
-        }
-        (!joined.is_empty()).then_some(joined)
-    })
 }
 
 /// The token a request offers, and whether a cookie carried it.
@@ -348,52 +279,21 @@ mod tests {
             r#"{"detail":"The token has expired (claim \"exp\").","code":"token_expired","claim":"exp"}"#
         );
         assert_eq!(
-            expired.www_authenticate().unwrap(),
+            expired.www_authenticate("tasks").unwrap(),
             r#"Bearer realm="tasks", error="invalid_token", error_description="token_expired""#
         );
         let missing = Refusal::Token(Error::new(ErrorCode::MissingToken));
-        assert_eq!(missing.www_authenticate().unwrap(), r#"Bearer realm="tasks""#);
+        assert_eq!(missing.www_authenticate("tasks").unwrap(), r#"Bearer realm="tasks""#);
         assert_eq!(
-            Refusal::Forbidden.www_authenticate().unwrap(),
+            Refusal::Forbidden.www_authenticate("tasks").unwrap(),
             r#"Bearer realm="tasks", error="insufficient_scope", error_description="forbidden""#
         );
         assert_eq!((Refusal::Forbidden.status(), Refusal::ServerMisconfigured.status()), (403, 500));
-        assert_eq!((Refusal::OriginNotAllowed.status(), Refusal::OriginNotAllowed.www_authenticate()), (403, None));
+        assert_eq!(
+            (Refusal::OriginNotAllowed.status(), Refusal::OriginNotAllowed.www_authenticate("tasks")),
+            (403, None)
+        );
         assert_eq!(Refusal::from(Error::new(ErrorCode::WeakKey)), Refusal::ServerMisconfigured);
-    }
-
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    fn better_auth_cookies_are_found_whole_secure_or_in_chunks() {
-        let c = |header: &str| session_cache_cookie(header, DEFAULT_COOKIE_PREFIX);
-        assert_eq!(c("a=1; better-auth.session_data=abc.def; b=2").as_deref(), Some("abc.def"));
-        assert_eq!(c("__Secure-better-auth.session_data=sec; better-auth.session_data=plain").as_deref(), Some("sec"));
-        let chunks = "better-auth.session_data.1=def; better-auth.session_data.0=abc.; better-auth.session_data.2=.ghi";
-        assert_eq!(c(chunks).as_deref(), Some("abc.def.ghi"));
-        let many: alloc::vec::Vec<alloc::string::String> =
-            (0..12).map(|i| alloc::format!("better-auth.session_data.{i}=p{i}")).collect();
-        assert_eq!(c(&many.join("; ")).as_deref(), Some("p0p1p2p3p4p5p6p7p8p9p10p11"));
-        assert_eq!(c("better-auth.session_data.1=x"), None, "chunks start at .0");
-        assert_eq!(c("better-auth.session_token=abc"), None);
-        assert_eq!(session_cache_cookie("tg.session_data=x", "tg").as_deref(), Some("x"));
-        assert_eq!(cookie("a=1;b= \"two\" ", "b"), Some("two"));
-    }
-
-    #[cfg_attr(not(target_arch = "wasm32"), test)]
-    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    fn only_listed_or_own_origins_may_send_cookie_changes() {
-        let policy = CookiePolicy {
-            allowed_origins: alloc::vec!["https://app.example".into(), "*".into()],
-            ..CookiePolicy::default()
-        };
-        assert!(policy.allows_origin(Some("https://app.example"), Some("https://api.example")));
-        assert!(policy.allows_origin(Some("https://api.example"), Some("https://api.example")));
-        for origin in [None, Some("https://evil.example"), Some("*"), Some("null")] {
-            assert!(!policy.allows_origin(origin, Some("https://api.example")), "{origin:?}");
-        }
-        let unsafe_methods = ["POST", "put", "PATCH", "DELETE"].map(|method| Request { method, ..Request::default() });
-        assert!(unsafe_methods.iter().all(Request::is_unsafe));
-        assert!(!Request { method: "GET", ..Request::default() }.is_unsafe());
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]

@@ -10,12 +10,12 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::error::ErrorCode;
-use crate::http::{CookiePolicy, DEFAULT_COOKIE_PREFIX};
+use crate::host::cookie::{CookiePolicy, DEFAULT_COOKIE_PREFIX};
 #[cfg(feature = "jwks")]
-use crate::jwks::KeySet;
-use crate::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
-use crate::options::{MAX_LEEWAY, Options};
-use crate::verify::Verifier;
+use crate::keyset::jwks::KeySet;
+use crate::rules::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
+use crate::rules::options::{MAX_LEEWAY, Options};
+use crate::rules::verify::Verifier;
 
 /// One HMAC secret (its UTF-8 bytes are the key).
 pub const BETTER_AUTH_SECRET: &str = "BETTER_AUTH_SECRET";

@@ -12,8 +12,13 @@
 //! what one pass in the contract's order would give (the signature is decided before the
 //! claims). The outcome never leaves a [`Pending`] without a verdict on its own job.
 //!
+//! This is the one place that decides "the platform's verdict, else RustCrypto's": a host only
+//! makes the platform call, and hands [`Pending::settle`] its answer, or `None` when its crypto
+//! cannot check that key (an algorithm it lacks, or no crypto at all); the signature is then
+//! checked here, with the same key.
+//!
 //! HS256 tokens never make a job (the HMAC is this crate's, and costs less than a crossing).
-//! The keys were parsed and validated by [`crate::jwks`] on RustCrypto (strict encodings,
+//! The keys were parsed and validated by [`crate::keyset::jwks`] on RustCrypto (strict encodings,
 //! points on the curve, RSA sizes) before any host imports them.
 
 use alloc::boxed::Box;
@@ -21,7 +26,7 @@ use alloc::vec::Vec;
 
 use crate::alg::Algorithm;
 use crate::error::{Error, ErrorCode};
-use crate::jwks::SetKey;
+use crate::keyset::jwks::{KeySet, SetKey};
 
 /// One asymmetric signature for the host to check.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +79,14 @@ impl Deferred {
     }
 }
 
+/// One verification with its signature deferred: `run` is given the check to pass as the
+/// signature check of [`crate::Verifier::verify_checking`] (`|k, m, s| check.check(k, m, s)`).
+pub fn deferred<T, E>(run: impl FnOnce(&mut Deferred) -> Result<T, E>) -> Outcome<T, E> {
+    let mut check = Deferred::new();
+    let outcome = run(&mut check);
+    check.finish(outcome)
+}
+
 /// What a verification with a deferred signature came to.
 #[derive(Debug)]
 pub enum Outcome<T, E> {
@@ -96,9 +109,16 @@ impl<T, E: From<Error>> Pending<T, E> {
         &self.job
     }
 
-    /// The outcome, given the host's verdict on the job's signature: `invalid_signature`
-    /// when it is not valid.
-    pub fn settle(self, valid: bool) -> Result<T, E> {
+    /// The outcome, given the host's `verdict` on the job's signature, or `None` when the host
+    /// cannot check it: then RustCrypto checks it, with the key of `set` that the job names
+    /// (the very key the rules chose: same `kid` and same public key; a set that no longer holds
+    /// it refuses). `invalid_signature` when the signature is not valid.
+    pub fn settle(self, verdict: Option<bool>, set: Option<&KeySet>) -> Result<T, E> {
+        let job = &self.job;
+        let valid = verdict.unwrap_or_else(|| {
+            let key = set.and_then(|s| s.get(&job.kid)).filter(|k| k.public_jwk() == &*job.public_jwk);
+            key.is_some_and(|k| k.verify(job.alg, &job.message, &job.signature))
+        });
         match valid {
             true => self.outcome,
             false => Err(Error::new(ErrorCode::InvalidSignature).into()),

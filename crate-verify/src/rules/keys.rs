@@ -14,10 +14,7 @@ use crate::error::{Error, ErrorCode, Result};
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// The shortest key accepted: 32 bytes, the HMAC-SHA256 output size (RFC 7518 section 3.2).
-pub const MIN_KEY_LEN: usize = 32;
-/// The most keys a ring may hold.
-pub const MAX_KEYS: usize = 8;
+pub use crate::rules::limits::{MAX_KEYS, MIN_KEY_LEN};
 
 /// One HMAC-SHA256 key, keyed once, with an optional version (the JWS `kid`).
 #[derive(Clone)]

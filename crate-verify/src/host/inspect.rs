@@ -6,12 +6,12 @@ use alloc::vec::Vec;
 
 use base64::Engine as _;
 
-use crate::b64::{self, B64};
-use crate::claims::{Claims, Kind};
+use crate::codec::b64::{self, B64};
 use crate::error::{Error, ErrorCode};
-use crate::options::Options;
-use crate::session_cache;
-use crate::verify::check_header;
+use crate::rules::claims::{Claims, Kind};
+use crate::rules::options::Options;
+use crate::rules::session_cache;
+use crate::rules::verify::check_header;
 
 /// A token taken apart without a key. Never fails: every problem is listed instead.
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -4,10 +4,7 @@ use alloc::string::String;
 
 use crate::error::{Error, ErrorCode, Result};
 
-/// The default maximum token length in bytes.
-pub const DEFAULT_MAX_TOKEN_LEN: usize = 8192;
-/// The largest accepted clock leeway, in seconds.
-pub const MAX_LEEWAY: u32 = 300;
+pub use crate::rules::limits::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY};
 
 /// Verification options. `Options::default()` is the contract's default: no leeway, `exp`
 /// required, no issuer or audience check, tokens up to 8192 bytes.

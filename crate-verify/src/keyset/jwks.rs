@@ -13,10 +13,10 @@ use base64::Engine as _;
 use serde_json::value::RawValue;
 
 use crate::alg::Algorithm;
-use crate::b64::B64;
+use crate::codec::b64::B64;
+use crate::codec::json;
 use crate::error::{Error, ErrorCode, Result};
-use crate::json;
-use crate::pubkey::{KeyProblem, PublicKey};
+use crate::keyset::pubkey::{KeyProblem, PublicKey};
 
 /// How long a fetched set is used before it is fetched again, in seconds.
 pub const MAX_AGE_SECONDS: u64 = 600;
@@ -115,7 +115,7 @@ impl SetKey {
 
     /// The key's public members alone as a JWK (`kty`, `crv`, `x`, `y`, `n`, `e`; no `alg`,
     /// `kid` or `use`), canonically encoded: what a host imports to check signatures with its
-    /// platform's crypto ([`crate::signature`]), with the parameters of
+    /// platform's crypto ([`crate::keyset::signature`]), with the parameters of
     /// [`Algorithm::web_crypto`] for [`SetKey::alg`].
     pub fn public_jwk(&self) -> &str {
         &self.public_jwk
@@ -309,68 +309,4 @@ fn key_of(raw: &RawJwk<'_>, kid: Option<&str>) -> core::result::Result<SetKey, S
     jwk.insert_str(0, head);
     jwk.push('}');
     Ok(SetKey { kid: kid.into(), alg, key, public_jwk: jwk.into() })
-}
-
-/// What to do before checking a token against a cached set.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Plan {
-    /// Check it against the set held (or answer `keys_unavailable` when there is none).
-    Use,
-    /// Fetch the set first ([`KeyCache::fetching`], then [`KeyCache::fetched`] when it comes).
-    Fetch,
-}
-
-/// A fetched set and when: the rules of section 3.2 for keeping it fresh. One per host
-/// (a Worker isolate, a JavaScript verifier); the host does the fetching and shares one
-/// fetch between concurrent requests.
-#[derive(Clone, Debug, Default)]
-pub struct KeyCache {
-    set: Option<KeySet>,
-    fetched_at: u64,
-    last_attempt: Option<u64>,
-}
-
-impl KeyCache {
-    /// A cache holding a set given inline (never fetched again).
-    pub fn inline(set: KeySet) -> Self {
-        Self { set: Some(set), fetched_at: u64::MAX, last_attempt: None }
-    }
-
-    /// Whether to fetch before checking a token naming `kid` at `now`: on first need, when the
-    /// set is 10 minutes old, or when `kid` is not in it; but never twice within 30 s.
-    pub fn plan(&self, kid: Option<&str>, now: u64) -> Plan {
-        if self.fetched_at == u64::MAX {
-            return Plan::Use;
-        }
-        let recently = self.last_attempt.is_some_and(|t| now.saturating_sub(t) < REFETCH_INTERVAL_SECONDS);
-        let stale = match &self.set {
-            None => true,
-            Some(set) => {
-                now.saturating_sub(self.fetched_at) >= MAX_AGE_SECONDS || kid.is_some_and(|k| set.get(k).is_none())
-            }
-        };
-        if stale && !recently { Plan::Fetch } else { Plan::Use }
-    }
-
-    /// A fetch starts at `now`.
-    pub fn fetching(&mut self, now: u64) {
-        self.last_attempt = Some(now);
-    }
-
-    /// A fetch at `now` brought `set`.
-    pub fn fetched(&mut self, set: KeySet, now: u64) {
-        self.set = Some(set);
-        self.fetched_at = now;
-    }
-
-    /// The set held (possibly stale when a refetch failed: it is used until one succeeds).
-    pub fn set(&self) -> Option<&KeySet> {
-        self.set.as_ref()
-    }
-
-    /// For a `keys_unavailable` answer: seconds until a fetch will be tried again.
-    pub fn retry_after(&self, now: u64) -> u64 {
-        let since = self.last_attempt.map_or(REFETCH_INTERVAL_SECONDS, |t| now.saturating_sub(t));
-        REFETCH_INTERVAL_SECONDS.saturating_sub(since).max(1)
-    }
 }

@@ -13,8 +13,8 @@ use alloc::vec::Vec;
 
 use serde_json::value::RawValue;
 
+use crate::codec::json;
 use crate::error::Claim;
-use crate::json;
 
 #[cfg(feature = "session-cache")]
 pub(crate) use rules::read;
@@ -87,10 +87,10 @@ mod rules {
 
     use serde_json::value::RawValue;
 
-    use crate::claims::MAX_SUB_CHARS;
+    use crate::codec::json;
+    use crate::codec::time::NumericDate;
     use crate::error::{Claim, Error, ErrorCode, Result};
-    use crate::json;
-    use crate::time::NumericDate;
+    use crate::rules::limits::MAX_SUB_CHARS;
 
     const USER_ID: &str = "userId";
     const EXPIRES_AT: &str = "expiresAt";

@@ -14,7 +14,7 @@ fn hex(s: &str) -> Vec<u8> {
 #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
 fn wycheproof_hmac_sha256_all_174_cases() {
     let file: serde_json::Value =
-        serde_json::from_str(include_str!("../tests/vectors/wycheproof-hmac_sha256_test.json")).unwrap();
+        serde_json::from_str(include_str!("../../tests/vectors/wycheproof-hmac_sha256_test.json")).unwrap();
     let (mut valid, mut invalid) = (0, 0);
     for group in file["testGroups"].as_array().unwrap() {
         let tag_bytes = group["tagSize"].as_u64().unwrap() as usize / 8;

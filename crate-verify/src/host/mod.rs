@@ -1,0 +1,14 @@
+//! Layer 4: where the rules meet a host (a Worker, a Node or browser package, a CLI): a request's
+//! credential and the HTTP answer to a refusal ([`http`]), which cookies are read ([`cookie`]),
+//! settings from an environment ([`settings`]), the vocabulary as data for other languages
+//! ([`catalog`]), decoding without a key ([`inspect`]) and issuing tokens ([`sign`]).
+//! Nothing below this layer depends on it.
+
+pub mod catalog;
+#[cfg(feature = "std")]
+pub(crate) mod clock;
+pub mod cookie;
+pub mod http;
+pub(crate) mod inspect;
+pub mod settings;
+pub(crate) mod sign;
