@@ -5,8 +5,6 @@
 //! Nothing below this layer depends on it.
 
 pub mod catalog;
-#[cfg(feature = "std")]
-pub(crate) mod clock;
 pub mod cookie;
 pub mod http;
 pub(crate) mod inspect;

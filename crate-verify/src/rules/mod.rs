@@ -4,6 +4,8 @@
 //! [`crate::keyset`] for asymmetric keys; knows nothing of HTTP or environments.
 
 pub(crate) mod claims;
+#[cfg(feature = "std")]
+pub(crate) mod clock;
 pub(crate) mod keys;
 pub(crate) mod limits;
 pub(crate) mod options;

@@ -200,7 +200,7 @@ impl Verifier {
     /// Verifies `token` against the system clock.
     #[cfg(feature = "std")]
     pub fn verify_now(&self, token: &str) -> Result<Claims> {
-        self.verify(token, crate::host::clock::now())
+        self.verify(token, crate::rules::clock::now())
     }
 }
 
