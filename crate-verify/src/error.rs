@@ -55,7 +55,11 @@ names! {
         UnsupportedAlgorithm = "unsupported_algorithm",
         /// `typ` other than `JWT`, or a `crit` / `b64` header member.
         UnsupportedHeader = "unsupported_header",
-        /// The MAC does not match any candidate key (or is not 32 bytes, or `kid` names no key).
+        /// The signature does not verify: an HS256 MAC that matches no candidate key (or is not
+        /// 32 bytes, or a `kid` naming no version of the ring), an asymmetric signature that the
+        /// key its `kid` names does not verify, or a token whose `alg` is not its key's (no
+        /// algorithm confusion: the HMAC secret never checks an asymmetric `alg`, nor a JWK Set
+        /// key HS256).
         InvalidSignature = "invalid_signature",
         /// `exp` (plus leeway) has passed, or `iat` is older than the configured maximum age.
         TokenExpired = "token_expired",
