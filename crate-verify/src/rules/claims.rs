@@ -179,7 +179,13 @@ impl Claims {
 
         #[cfg(feature = "session-cache")]
         if let Some(session) = session_cache {
-            return Self::session_cache(&json, header_len, kid, session, raw.user, leeway, now, (exp, nbf, iat));
+            let claims = Self::session_cache(&json, header_len, kid, session, raw.user, leeway, now, (exp, nbf, iat))?;
+            // Signed with a JWK Set key, the payload's shape earns no exemption: an asymmetric
+            // token always has its issuer and audience checked (contract 3.2).
+            if kind.asymmetric {
+                issuer_and_audience(raw.iss, raw.aud, kind, options)?;
+            }
+            return Ok(claims);
         }
 
         // The subject is the user id.
@@ -193,35 +199,7 @@ impl Claims {
             return Err(Error::about(ErrorCode::InvalidClaim, Claim::UserId));
         }
 
-        // iss and aud are checked only when configured: a value of the wrong type is then
-        // simply not the configured one. Unconfigured, they are kept and never interpreted.
-        // An asymmetric token must carry both, checked against the configured values or else
-        // the JWK Set's (BETTER_AUTH_URL); with none to check against, it is refused.
-        let iss = raw.iss.and_then(json::as_str);
-        let want_iss = options.issuer.as_deref().or(options.jwks_issuer.as_deref().filter(|_| kind.asymmetric));
-        if (kind.asymmetric || want_iss.is_some()) && (want_iss.is_none() || iss.as_deref() != want_iss) {
-            return Err(Error::about(ErrorCode::InvalidIssuer, Claim::Iss));
-        }
-        let want_aud = match kind {
-            Kind { session_cache_typ: true, .. } => Some(SESSION_CACHE_AUDIENCE),
-            Kind { asymmetric: true, .. } => options.audience.as_deref().or(options.jwks_audience.as_deref()),
-            _ => options.audience.as_deref(),
-        };
-        if kind.asymmetric && want_aud.is_none() {
-            return Err(Error::about(ErrorCode::InvalidAudience, Claim::Aud));
-        }
-        if let Some(want) = want_aud {
-            let found = raw.aud.is_some_and(|aud| match json::as_str(aud) {
-                Some(one) => one == want,
-                None => {
-                    let mut found = false;
-                    json::for_each_str_in_array(aud, |a| found |= a == want) && found
-                }
-            });
-            if !found {
-                return Err(Error::about(ErrorCode::InvalidAudience, Claim::Aud));
-            }
-        }
+        let iss = issuer_and_audience(raw.iss, raw.aud, kind, options)?;
 
         let jti = string_claim(raw.jti, Claim::Jti)?;
         let email = string_claim(raw.email, Claim::Email)?;
@@ -371,6 +349,44 @@ impl Claims {
     pub fn payload_json(&self) -> &str {
         self.json.get(self.header_len..).unwrap_or_default()
     }
+}
+
+/// `iss` and `aud` (after `sub`): checked only when configured, a value of the wrong type then
+/// simply not the configured one; unconfigured, they are kept and never interpreted. An
+/// asymmetric token must carry both, checked against the configured values or else the JWK
+/// Set's (`BETTER_AUTH_URL`); with none to check against, it is refused. Returns `iss`.
+fn issuer_and_audience<'a>(
+    iss: Option<&'a RawValue>,
+    aud: Option<&'a RawValue>,
+    kind: Kind,
+    options: &Options,
+) -> Result<Option<Cow<'a, str>>> {
+    let iss = iss.and_then(json::as_str);
+    let want_iss = options.issuer.as_deref().or(options.jwks_issuer.as_deref().filter(|_| kind.asymmetric));
+    if (kind.asymmetric || want_iss.is_some()) && (want_iss.is_none() || iss.as_deref() != want_iss) {
+        return Err(Error::about(ErrorCode::InvalidIssuer, Claim::Iss));
+    }
+    let want_aud = match kind {
+        Kind { session_cache_typ: true, .. } => Some(SESSION_CACHE_AUDIENCE),
+        Kind { asymmetric: true, .. } => options.audience.as_deref().or(options.jwks_audience.as_deref()),
+        _ => options.audience.as_deref(),
+    };
+    if kind.asymmetric && want_aud.is_none() {
+        return Err(Error::about(ErrorCode::InvalidAudience, Claim::Aud));
+    }
+    if let Some(want) = want_aud {
+        let found = aud.is_some_and(|aud| match json::as_str(aud) {
+            Some(one) => one == want,
+            None => {
+                let mut found = false;
+                json::for_each_str_in_array(aud, |a| found |= a == want) && found
+            }
+        });
+        if !found {
+            return Err(Error::about(ErrorCode::InvalidAudience, Claim::Aud));
+        }
+    }
+    Ok(iss)
 }
 
 /// A NumericDate claim: a JSON number in 0..=253402300799 (fractions allowed).

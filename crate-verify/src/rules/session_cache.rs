@@ -26,24 +26,33 @@ pub(crate) const USER: &str = "user";
 /// The session's live key.
 const TOKEN: &str = "token";
 const SUB: &str = Claim::Sub.as_str();
+/// A top-level session claim: the live key in Better Auth's JWKS-signed cookie cache.
+const SID: &str = "sid";
 /// What stands in `session.token`'s place in every claims set this crate hands out.
 pub const REDACTED: &str = "[redacted]";
 
 /// `payload` with the value of `session.token` replaced by `"[redacted]"`, when it has one, and
-/// whether the payload has the shape of a session cookie cache (a `session`, no `sub`). When the
-/// payload cannot be walked as a JSON object (it is then refused anyway) but holds a `{`, so that
-/// a session might hide in it, all of it is withheld; plain text is shown as it is.
+/// likewise a top-level `sid` equal to it (Better Auth's JWKS-signed cookie cache carries the live
+/// key there too; a TaskGate token's `sid`, the session's id, is kept); and whether the payload
+/// has the shape of a session cookie cache (a `session`, no `sub`). When the payload cannot be
+/// walked as a JSON object (it is then refused anyway) but holds a `{`, so that a session might
+/// hide in it, all of it is withheld; plain text is shown as it is.
 pub fn redact(payload: &str) -> (Cow<'_, str>, bool) {
     let base = payload.as_ptr() as usize;
     let span = |raw: &RawValue| {
         let start = raw.get().as_ptr() as usize - base;
         (start, start + raw.get().len())
     };
-    // Spans to hide, in the order they appear (members are walked in order): no sorting.
     let mut hide: Vec<(usize, usize)> = Vec::new();
+    // Top-level `sid`s, and the live keys they may repeat (`None`: a session that hides all).
+    let mut sids: Vec<&RawValue> = Vec::new();
+    let mut keys: Option<Vec<Cow<'_, str>>> = Some(Vec::new());
     let (mut session, mut sub) = (false, false);
     let walked = json::for_each_member(payload, |name, value| {
         sub |= name == SUB;
+        if name == SID {
+            sids.push(value);
+        }
         if name != SESSION {
             return;
         }
@@ -51,22 +60,42 @@ pub fn redact(payload: &str) -> (Cow<'_, str>, bool) {
         let mut tokens = Vec::new();
         let session_walked = json::for_each_member(value.get(), |name, value| {
             if name == TOKEN {
-                tokens.push(span(value));
+                tokens.push(value);
             }
         });
         match session_walked {
-            true => hide.extend(tokens),
-            // A session that is not a plain object: hide all of it.
-            false => hide.push(span(value)),
+            true => {
+                hide.extend(tokens.iter().map(|t| span(t)));
+                // A key that is not a string: every `sid` goes too.
+                match tokens.iter().map(|t| json::as_str(t)).collect::<Option<Vec<_>>>() {
+                    Some(found) => keys.iter_mut().for_each(|k| k.extend(found.iter().cloned())),
+                    None => keys = None,
+                }
+            }
+            // A session that is not a plain object: hide all of it, and every `sid`.
+            false => {
+                hide.push(span(value));
+                keys = None;
+            }
         }
     });
     if !walked && payload.contains('{') {
         return (Cow::Owned(String::from("\"") + REDACTED + "\""), false);
     }
+    for sid in sids {
+        let live = match &keys {
+            None => session,
+            Some(keys) => json::as_str(sid).is_some_and(|s| keys.iter().any(|k| *k == s)),
+        };
+        if live && !hide.contains(&span(sid)) {
+            hide.push(span(sid));
+        }
+    }
     let shape = session && !sub;
     if hide.is_empty() {
         return (Cow::Borrowed(payload), shape);
     }
+    hide.sort_unstable();
     let mut out = String::with_capacity(payload.len());
     let mut at = 0;
     for (start, end) in hide {
@@ -169,6 +198,32 @@ mod tests {
         assert_eq!(redact(r#"{"sub":"u"}"#).0, r#"{"sub":"u"}"#);
         assert_eq!(redact("not json").0, "not json");
         assert!(redact(r#"{"session":{}}"#).1 && !redact(r#"{"session":{},"sub":"u"}"#).1);
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_sid_that_repeats_the_live_key_is_redacted_and_a_session_id_is_kept() {
+        // Better Auth's JWKS-signed cookie cache: `sid` = `session.token`, before or after it.
+        let after = r#"{"session":{"token":"live","id":"s1"},"user":{"id":"u"},"sid":"live","sub":"u"}"#;
+        let want = r#"{"session":{"token":"[redacted]","id":"s1"},"user":{"id":"u"},"sid":"[redacted]","sub":"u"}"#;
+        assert_eq!(redact(after).0, want);
+        let before = r#"{"sid":"l\u0069ve","sub":"u","session":{"token":"live"}}"#;
+        assert_eq!(redact(before).0, r#"{"sid":"[redacted]","sub":"u","session":{"token":"[redacted]"}}"#);
+        // A TaskGate token's `sid` is the session's id, not its key: kept.
+        let plugin = r#"{"sub":"u","sid":"s1"}"#;
+        assert_eq!(redact(plugin).0, plugin);
+        let other = r#"{"sid":"s1","session":{"token":"live","id":"s1"}}"#;
+        assert_eq!(redact(other).0, r#"{"sid":"s1","session":{"token":"[redacted]","id":"s1"}}"#);
+        // A session that cannot be read, or a key that is not a string: every `sid` goes.
+        assert_eq!(redact(r#"{"sid":"x","session":["live"]}"#).0, r#"{"sid":"[redacted]","session":"[redacted]"}"#);
+        assert_eq!(
+            redact(r#"{"sid":"x","session":{"token":1}}"#).0,
+            r#"{"sid":"[redacted]","session":{"token":"[redacted]"}}"#
+        );
+        assert_eq!(
+            redact(r#"{"session":{"token":{}},"sid":"x"}"#).0,
+            r#"{"session":{"token":"[redacted]"},"sid":"[redacted]"}"#
+        );
     }
 
     #[cfg(feature = "session-cache")]

@@ -55,6 +55,8 @@ function token(header, payload, { signer, hmac, tamper } = {}) {
   return `${input}.${b64(sig)}`;
 }
 const claims = (extra = {}) => ({ sub: 'user_1', iat: NOW - 10, exp: NOW + 900, iss: ISS, aud: ISS, ...extra });
+/** Better Auth's session cookie cache members (no `sub`): the shape that takes the cookie-cache rules. */
+const SESSION_SHAPE = { session: { token: 'LIVE-key', id: 's_1', userId: 'user_1', expiresAt: '2023-11-15T00:00:00.000Z' }, user: { id: 'user_1' } };
 const ok = (alg, key) => token({ alg, kid: key === 'rsa' ? `k-${alg.toLowerCase()}` : `k-${key}` }, claims(), { signer: [alg, key] });
 
 const S = '3.2 JWKS';
@@ -89,9 +91,13 @@ const cases = [
   { name: 'with nothing to check iss against, an asymmetric token is refused', token: ok('EdDSA', 'ed'), options: { jwks_issuer: null }, expect: 'invalid_issuer', claim: 'iss' },
   { name: 'JWT_ISSUER wins over BETTER_AUTH_URL for asymmetric tokens', token: ok('EdDSA', 'ed'), options: { issuer: 'https://other.example' }, expect: 'invalid_issuer', claim: 'iss' },
   { name: 'an expired asymmetric token is token_expired', token: token({ alg: 'EdDSA', kid: 'k-ed' }, claims({ exp: NOW }), { signer: ['EdDSA', 'ed'] }), expect: 'token_expired', claim: 'exp' },
-  { name: 'the JWKS-signed session cookie cache verifies where the cache is accepted', token: token({ alg: 'EdDSA', kid: 'k-ed', typ: 'better-auth.session-cache+jwt' }, claims({ aud: 'better-auth:session-cache', sid: 's_1', session: { token: 'LIVE-key', userId: 'user_1' } }), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'ok', sub: 'user_1' },
+  { name: 'the JWKS-signed session cookie cache verifies where the cache is accepted', token: token({ alg: 'EdDSA', kid: 'k-ed', typ: 'better-auth.session-cache+jwt' }, claims({ aud: 'better-auth:session-cache', sid: 'LIVE-key', session: { token: 'LIVE-key', id: 's_1', userId: 'user_1' } }), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'ok', sub: 'user_1' },
   { name: 'the JWKS-signed session cookie cache is unsupported_header where it is not', token: token({ alg: 'EdDSA', kid: 'k-ed', typ: 'better-auth.session-cache+jwt' }, claims({ aud: 'better-auth:session-cache' }), { signer: ['EdDSA', 'ed'] }), expect: 'unsupported_header' },
   { name: 'the JWKS-signed session cookie cache needs its own audience', token: token({ alg: 'EdDSA', kid: 'k-ed', typ: 'better-auth.session-cache+jwt' }, claims(), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'invalid_audience', claim: 'aud' },
+  { name: 'an asymmetric token shaped like the session cookie cache (no sub) has its iss checked: another service\'s', token: token({ alg: 'EdDSA', kid: 'k-ed' }, claims({ sub: undefined, ...SESSION_SHAPE, iss: 'https://other.example' }), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'invalid_issuer', claim: 'iss' },
+  { name: 'an asymmetric token shaped like the session cookie cache (no sub) has its iss checked: none', token: token({ alg: 'EdDSA', kid: 'k-ed' }, claims({ sub: undefined, ...SESSION_SHAPE, iss: undefined, aud: undefined }), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'invalid_issuer', claim: 'iss' },
+  { name: 'an asymmetric token shaped like the session cookie cache (no sub) has its aud checked', token: token({ alg: 'EdDSA', kid: 'k-ed' }, claims({ sub: undefined, ...SESSION_SHAPE, aud: 'https://other.example' }), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'invalid_audience', claim: 'aud' },
+  { name: 'an asymmetric token shaped like the session cookie cache (no sub) with the app\'s iss and aud verifies', token: token({ alg: 'EdDSA', kid: 'k-ed' }, claims({ sub: undefined, ...SESSION_SHAPE }), { signer: ['EdDSA', 'ed'] }), options: { session_cache: true }, expect: 'ok', sub: 'user_1' },
   { name: 'the session cookie cache typ is not accepted on HS256', token: token({ alg: 'HS256', typ: 'better-auth.session-cache+jwt' }, { sub: 'user_1', exp: NOW + 900 }, { hmac: SECRET }), options: { session_cache: true }, expect: 'unsupported_header' },
 ];
 
