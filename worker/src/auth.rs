@@ -1,7 +1,7 @@
 //! Steps 1 and 2 of every task route: who is calling, and may they touch this user's tasks.
 //! The rules are the crate's (`taskgate_verify::host::http`); this gathers the request's headers,
-//! keeps a fetched JWK Set fresh ([`crate::keys`]), and has an asymmetric token's signature
-//! checked by workerd's WebCrypto ([`crate::signatures`]) while the crate holds the outcome
+//! keeps a fetched JWK Set fresh ([`crate::key_set`]), and has an asymmetric token's signature
+//! checked by workerd's WebCrypto ([`crate::web_crypto`]) while the crate holds the outcome
 //! (`taskgate_verify::keyset::signature`).
 
 use taskgate_verify::Claims;
@@ -12,8 +12,8 @@ use worker::Request;
 
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::http::header;
-use crate::{keys, signatures};
+use crate::request::header;
+use crate::{key_set, web_crypto};
 
 /// The caller of `req` (a `method` request on `user`'s tasks) at `now`, or the 401/403/500/503.
 pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str, now: u64) -> Result<Claims, ApiError> {
@@ -33,7 +33,7 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     if let (Some(url), Ok((alg, kid))) = (&config.jwks_url, verifier.peek(&credential.token))
         && alg.is_asymmetric()
     {
-        keys::refresh(url, kid.as_deref(), now).await;
+        key_set::refresh(url, kid.as_deref(), now).await;
     }
     // One check, with an asymmetric signature deferred to workerd's WebCrypto; the crate
     // settles it with that verdict, or checks it itself where workerd cannot.
@@ -46,17 +46,17 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     let result = match outcome {
         Outcome::Done(result) => result,
         Outcome::Pending(pending) => {
-            let verdict = signatures::verdict(pending.job()).await;
+            let verdict = web_crypto::verdict(pending.job()).await;
             key_set(config, |set| pending.settle(verdict, set))
         }
     };
-    result.map_err(|r| ApiError::from(r).retry_after(keys::retry_after(now)))
+    result.map_err(|r| ApiError::from(r).retry_after(key_set::retry_after(now)))
 }
 
 /// Runs `f` with the key set of asymmetric tokens: the fetched one, or the one configured inline.
 fn key_set<T>(config: &Config, f: impl FnOnce(Option<&KeySet>) -> T) -> T {
     match (&config.jwks_url, &config.verifier) {
-        (Some(_), _) => keys::with_set(f),
+        (Some(_), _) => key_set::with_set(f),
         (None, Ok(verifier)) => f(verifier.key_set()),
         (None, Err(_)) => f(None),
     }

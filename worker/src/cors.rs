@@ -44,7 +44,7 @@ pub fn decorate(headers: &Headers, grant: Option<&Grant>) {
 /// The answer to `OPTIONS` on a known route: 204 with `Allow`, plus the preflight headers
 /// when the origin is granted.
 pub fn preflight(resource: Resource, grant: Option<&Grant>) -> Response {
-    let resp = crate::http::empty(204);
+    let resp = crate::response::empty(204);
     let h = resp.headers();
     let allow = resource.allow();
     let _ = h.set("Allow", &allow);

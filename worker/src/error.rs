@@ -172,7 +172,7 @@ impl ApiError {
 
     /// The response: status, JSON body, and the `WWW-Authenticate` / `Allow` header.
     pub fn into_response(self) -> Response {
-        let resp = crate::http::json_text(self.status, crate::http::RawJson(self.body()));
+        let resp = crate::response::json_text(self.status, crate::response::RawJson(self.body()));
         if let Some(header) = &self.header {
             let _ = resp.headers().set(header.0, &header.1);
         }

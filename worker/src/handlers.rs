@@ -9,8 +9,9 @@ use worker::{Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::{ApiCode, ApiError};
-use crate::http::{RawJson, empty, json, json_text, read_body};
 use crate::query::ListQuery;
+use crate::request::read_body;
+use crate::response::{RawJson, empty, json, json_text};
 use crate::route::{Endpoint, Route, TaskOp, parse_id, percent_encode};
 use crate::store::{self, TaskStore};
 use crate::{auth, input};

@@ -10,14 +10,16 @@ mod config;
 mod cors;
 mod error;
 mod handlers;
-mod http;
 mod input;
-mod keys;
+mod jwks_fetch;
+mod key_set;
 mod model;
 mod query;
+mod request;
+mod response;
 mod route;
-mod signatures;
 mod store;
+mod web_crypto;
 
 use worker::{Context, Date, Env, Request, Response, event};
 
@@ -32,7 +34,7 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<
     let method = Method::parse(&req.inner().method().to_ascii_uppercase());
     let route = Route::parse(&req.path());
     let config = config::get(&env);
-    let origin = http::header(req.headers(), "Origin");
+    let origin = request::header(req.headers(), "Origin");
     let grant = cors::grant(&config.cookies.allowed_origins, origin.as_deref(), config.credentials());
 
     let result = match (&route, method) {

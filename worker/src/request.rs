@@ -1,40 +1,13 @@
-//! Small HTTP helpers: JSON responses, reading a body within a limit.
+//! What the Worker reads from a request besides its route: a header's value, and the body
+//! (within [`BODY_LIMIT`], JSON or without a Content-Type).
 
 use futures_util::StreamExt;
-use serde::Serialize;
-use worker::{Headers, Request, Response, ResponseBuilder};
+use worker::{Headers, Request};
 
 use crate::error::ApiError;
 
 /// The largest request body accepted (64 KiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// A JSON response with `status`.
-pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
-    json_text(status, RawJson(serde_json::to_string(value).unwrap_or_else(|_| "null".into())))
-}
-
-/// Text that is already JSON (built by SQLite). Not `Serialize`: it cannot be passed to
-/// [`json`] and encoded twice by mistake.
-pub struct RawJson(pub String);
-
-/// A response with `status` whose body is already JSON text. Its headers get `Content-Type`
-/// once (`Response::ok` would set `text/plain` first, one more call into JavaScript).
-pub fn json_text(status: u16, body: RawJson) -> Response {
-    match ResponseBuilder::new().with_status(status).with_header("Content-Type", "application/json") {
-        Ok(builder) => builder.fixed(body.0.into_bytes()),
-        Err(_) => fallback(),
-    }
-}
-
-/// An empty response with `status`.
-pub fn empty(status: u16) -> Response {
-    Response::empty().map(|r| r.with_status(status)).unwrap_or_else(|_| fallback())
-}
-
-fn fallback() -> Response {
-    Response::empty().expect("an empty response can always be built").with_status(500)
-}
 
 /// A header's value, if present and readable.
 pub fn header(headers: &Headers, name: &str) -> Option<String> {

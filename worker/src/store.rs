@@ -18,9 +18,9 @@ use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::error::ApiError;
-use crate::http::RawJson;
 use crate::input::{NewTask, TaskPatch};
 use crate::query::{ListQuery, Sort, Status};
+use crate::response::RawJson;
 
 /// An RFC 3339 UTC timestamp with milliseconds, computed by SQLite from its arguments.
 macro_rules! timestamp {
