@@ -85,7 +85,7 @@ pub fn redact(payload: &str) -> (Cow<'_, str>, bool) {
     for sid in sids {
         let live = match &keys {
             None => session,
-            Some(keys) => json::as_str(sid).is_some_and(|s| keys.iter().any(|k| *k == s)),
+            Some(keys) => json::as_str(sid).is_some_and(|s| keys.contains(&s)),
         };
         if live && !hide.contains(&span(sid)) {
             hide.push(span(sid));
