@@ -83,6 +83,9 @@ enum Problem {
     BadFlag,
     #[cfg_attr(not(feature = "jwks"), allow(dead_code))]
     BadJwks,
+    BadUrl,
+    #[cfg_attr(not(feature = "jwks"), allow(dead_code))]
+    InsecureUrl,
 }
 
 impl SettingsError {
@@ -113,6 +116,8 @@ impl fmt::Display for SettingsError {
             Problem::BadLeeway => write!(f, "{v} must be a whole number of seconds from 0 to {MAX_LEEWAY}"),
             Problem::BadFlag => write!(f, "{v} must be true or false"),
             Problem::BadJwks => write!(f, "{v} is not a JWK Set (a JSON object with a \"keys\" array)"),
+            Problem::BadUrl => write!(f, "{v} is not an http: or https: URL"),
+            Problem::InsecureUrl => write!(f, "{v} must be an https: URL (plain http: only for a loopback host)"),
         }
     }
 }
@@ -149,7 +154,8 @@ pub enum KeySource {
     Url(String),
 }
 
-/// `JWKS`, else `JWKS_URL`, else `{BETTER_AUTH_URL}/api/auth/jwks`; none of them: no keys.
+/// `JWKS`, else `JWKS_URL`, else `{origin of BETTER_AUTH_URL}/api/auth/jwks`; none of them: no
+/// keys. A URL must be `https:`, or `http:` for a loopback host (contract 3.2).
 #[cfg(feature = "jwks")]
 pub fn key_source_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Option<KeySource>, SettingsError> {
     let trimmed = |name| present(var(name)).map(|v| String::from(v.trim()));
@@ -158,16 +164,88 @@ pub fn key_source_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Optio
             KeySet::parse(&json).map_err(|_| SettingsError { variable: JWKS, problem: Problem::BadJwks })?;
         return Ok(Some(KeySource::Inline(set)));
     }
-    let url = trimmed(JWKS_URL)
-        .or_else(|| trimmed(BETTER_AUTH_URL).map(|base| [base.trim_end_matches('/'), BETTER_AUTH_JWKS_PATH].concat()));
-    Ok(url.map(KeySource::Url))
+    let (variable, url) = match (trimmed(JWKS_URL), better_auth_origin(&var)?) {
+        (Some(url), _) => (JWKS_URL, url),
+        (None, Some(origin)) => (BETTER_AUTH_URL, [origin.as_str(), BETTER_AUTH_JWKS_PATH].concat()),
+        (None, None) => return Ok(None),
+    };
+    match origin(&url) {
+        None => Err(SettingsError { variable, problem: Problem::BadUrl }),
+        Some(o) if !o.starts_with("https://") && !is_loopback(&o) => {
+            Err(SettingsError { variable, problem: Problem::InsecureUrl })
+        }
+        Some(_) => Ok(Some(KeySource::Url(url))),
+    }
+}
+
+/// The origin of `BETTER_AUTH_URL`, as Better Auth writes `iss` and `aud` (`new URL(baseURL).origin`).
+fn better_auth_origin(var: impl Fn(&str) -> Option<String>) -> Result<Option<String>, SettingsError> {
+    match present(var(BETTER_AUTH_URL)) {
+        None => Ok(None),
+        Some(url) => {
+            origin(url.trim()).map(Some).ok_or(SettingsError { variable: BETTER_AUTH_URL, problem: Problem::BadUrl })
+        }
+    }
+}
+
+/// The origin of an `http:` or `https:` URL, as WHATWG URL's `origin` gives it for ASCII hosts:
+/// `scheme://host[:port]`, scheme and host in lower case, the scheme's default port dropped, no
+/// user info. `None` for another scheme, or no host.
+pub fn origin(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    let default_port = match scheme.as_str() {
+        "https" => ":443",
+        "http" => ":80",
+        _ => return None,
+    };
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h).to_ascii_lowercase();
+    let host_port = host_port.strip_suffix(default_port).unwrap_or(&host_port);
+    let (host, port) = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split_once(']').map(|(h, rest)| (h, rest.strip_prefix(':')))?,
+        None => host_port.split_once(':').map_or((host_port, None), |(h, p)| (h, Some(p))),
+    };
+    if host.is_empty() || port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return None;
+    }
+    Some([scheme.as_str(), "://", host_port].concat())
+}
+
+/// Whether an origin's host is a loopback one (`localhost`, `127.0.0.0/8`, `[::1]`).
+fn is_loopback(origin: &str) -> bool {
+    let host_port = origin.split_once("://").map_or(origin, |(_, h)| h);
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next() == Some("::1"),
+        None => host_port.split(':').next().unwrap_or_default(),
+    };
+    let v4: Vec<&str> = host.split('.').collect();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || (v4.len() == 4
+            && v4[0] == "127"
+            && v4.iter().all(|p| {
+                !p.is_empty()
+                    && p.len() <= 3
+                    && p.chars().all(|c| c.is_ascii_digit())
+                    && p.parse::<u16>().is_ok_and(|n| n <= 255)
+            }))
 }
 
 impl Settings {
     /// Reads every variable through `var`; the first problem, in the order keys then options,
-    /// is the error.
+    /// is the error. A deployment that checks only JWK Set tokens needs no shared secret: with
+    /// a key source and neither secret variable set, the ring is empty (HS256 never verifies).
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
-        let keys = keys_from_env(&var)?;
+        #[cfg(feature = "jwks")]
+        let key_source = key_source_from_env(&var);
+        let keys = match keys_from_env(&var) {
+            #[cfg(feature = "jwks")]
+            Err(SettingsError { problem: Problem::NotSet, .. }) if matches!(key_source, Ok(Some(_))) => {
+                KeyRing::empty()
+            }
+            keys => keys?,
+        };
         let options = options_from_env(&var)?;
         let cookies = cookies_from_env(&var)?;
         Ok(Self {
@@ -175,7 +253,7 @@ impl Settings {
             options,
             cookies,
             #[cfg(feature = "jwks")]
-            key_source: key_source_from_env(&var)?,
+            key_source: key_source?,
         })
     }
 
@@ -217,12 +295,13 @@ pub fn options_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Options,
             .filter(|l| *l <= MAX_LEEWAY)
             .ok_or(SettingsError { variable: JWT_LEEWAY_SECONDS, problem: Problem::BadLeeway })?,
     };
+    let base = better_auth_origin(&var)?;
     Ok(Options {
         leeway,
         issuer: trimmed(JWT_ISSUER),
         audience: trimmed(JWT_AUDIENCE),
-        jwks_issuer: trimmed(BETTER_AUTH_URL),
-        jwks_audience: trimmed(BETTER_AUTH_URL),
+        jwks_issuer: base.clone(),
+        jwks_audience: base,
         accept_session_cache: session_cache(&var)?,
         ..Options::default()
     })
@@ -322,21 +401,83 @@ mod tests {
             other => panic!("{other:?}"),
         };
         assert_eq!(
-            url(source(&[(BETTER_AUTH_URL, "http://app.example/ ")]).unwrap()),
-            "http://app.example/api/auth/jwks"
+            url(source(&[(BETTER_AUTH_URL, "https://app.example/ ")]).unwrap()),
+            "https://app.example/api/auth/jwks"
         );
-        let both = [(BETTER_AUTH_URL, "http://app.example"), (JWKS_URL, "https://keys.example/jwks")];
+        let both = [(BETTER_AUTH_URL, "https://app.example"), (JWKS_URL, "https://keys.example/jwks")];
         assert_eq!(url(source(&both).unwrap()), "https://keys.example/jwks");
         assert!(matches!(source(&[(JWKS, r#"{"keys":[]}"#), (JWKS_URL, "x")]).unwrap(), Some(KeySource::Inline(_))));
         assert_eq!(
             source(&[(JWKS, "[]")]).unwrap_err().to_string(),
             r#"JWKS is not a JWK Set (a JSON object with a "keys" array)"#
         );
-        let o = options_from_env(env(&[(BETTER_AUTH_URL, "http://app.example")])).unwrap();
+        let o = options_from_env(env(&[(BETTER_AUTH_URL, "https://app.example")])).unwrap();
         assert_eq!(
             (o.issuer, o.jwks_issuer.as_deref(), o.jwks_audience.as_deref()),
-            (None, Some("http://app.example"), Some("http://app.example"))
+            (None, Some("https://app.example"), Some("https://app.example"))
         );
+    }
+
+    #[cfg(feature = "jwks")]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn better_auth_url_is_read_as_its_origin_as_better_auth_writes_iss_and_aud() {
+        // Security review finding 6: a trailing `/` refused every jwt() token (invalid_issuer).
+        for base in
+            ["https://app.example/", "https://App.Example:443/", "https://app.example/ ", "https://u@app.example"]
+        {
+            let o = options_from_env(env(&[(BETTER_AUTH_URL, base)])).unwrap();
+            assert_eq!(o.jwks_issuer.as_deref(), Some("https://app.example"), "{base}");
+            assert_eq!(o.jwks_audience.as_deref(), Some("https://app.example"), "{base}");
+        }
+        let o = options_from_env(env(&[(BETTER_AUTH_URL, "http://127.0.0.1:3000/")])).unwrap();
+        assert_eq!(o.jwks_issuer.as_deref(), Some("http://127.0.0.1:3000"));
+        assert_eq!(origin("https://[::1]:8443/x"), Some("https://[::1]:8443".into()));
+        assert_eq!(origin("http://app.example:8080?q"), Some("http://app.example:8080".into()));
+        for bad in ["app.example", "ftp://app.example", "https://", "https:///x", "https://app.example:"] {
+            assert_eq!(origin(bad), None, "{bad}");
+        }
+        let e = options_from_env(env(&[(BETTER_AUTH_URL, "app.example")])).unwrap_err();
+        assert_eq!(e.to_string(), "BETTER_AUTH_URL is not an http: or https: URL");
+    }
+
+    #[cfg(feature = "jwks")]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn a_jwks_url_is_https_or_loopback_and_needs_no_shared_secret() {
+        // Security review finding 9.
+        let source = |pairs: &[(&str, &str)]| key_source_from_env(env(pairs)).map(|s| s.is_some());
+        for ok in [
+            "https://keys.example/jwks",
+            "http://127.0.0.1:8787/jwks",
+            "http://localhost:3000/api/auth/jwks",
+            "http://[::1]/jwks",
+            "http://127.1.2.3/j",
+        ] {
+            assert_eq!(source(&[(JWKS_URL, ok)]), Ok(true), "{ok}");
+        }
+        for insecure in [
+            "http://keys.example/jwks",
+            "http://127.0.0.1.example/jwks",
+            "http://10.0.0.1/jwks",
+            "http://localhost.example/",
+        ] {
+            let e = source(&[(JWKS_URL, insecure)]).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                "JWKS_URL must be an https: URL (plain http: only for a loopback host)",
+                "{insecure}"
+            );
+        }
+        let e = source(&[(BETTER_AUTH_URL, "http://app.example")]).unwrap_err();
+        assert_eq!((e.variable(), e.code()), (BETTER_AUTH_URL, ErrorCode::InvalidConfig));
+        // Only JWK Set tokens: no secret needed, and HS256 tokens never verify.
+        let s = Settings::from_env(env(&[(JWKS_URL, "https://keys.example/jwks")])).unwrap();
+        assert!(s.keys.current_key().is_none());
+        let s = Settings::from_env(env(&[(JWKS, r#"{"keys":[]}"#)])).unwrap();
+        assert!(s.keys.current_key().is_none());
+        // Without any key source the secret is still required.
+        assert_eq!(Settings::from_env(env(&[])).unwrap_err().to_string(), "BETTER_AUTH_SECRET is not set");
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
