@@ -1,4 +1,4 @@
-//! The endpoints: each translates HTTP to a [`TaskStore`] call and back, in the contract's
+//! The endpoints: each translates HTTP to a [`TaskStore`] call and back (on [`store::Store`]), in the contract's
 //! order of decisions: 401/403 (before anything else), 422 (id, query), 404, then the body
 //! (413, 415, 422).
 
@@ -13,7 +13,7 @@ use crate::query::ListQuery;
 use crate::request::read_body;
 use crate::response::{RawJson, empty, json, json_text};
 use crate::route::{Endpoint, Route, TaskOp, parse_id, percent_encode};
-use crate::store::{self, TaskStore};
+use crate::store::{self, Store, TaskStore};
 use crate::{auth, input};
 
 /// The OpenAPI 3.1 document, served as is.
@@ -33,13 +33,13 @@ pub async fn serve(
         Endpoint::OpenApi => Ok(json_text(200, RawJson(OPENAPI.to_owned()))),
         Endpoint::Tasks(op) => {
             auth::authorize(req, op.method().as_str(), config, &route.user, now).await?;
-            tasks(op, route, req, &TaskStore::open(env, &route.user)?).await
+            tasks(op, route, req, &Store::open(env, &route.user)?).await
         }
     }
 }
 
 /// A task route, once its caller is known to be the path's user.
-async fn tasks(op: TaskOp, route: &Route, req: &mut Request, store: &TaskStore) -> Result<Response, ApiError> {
+async fn tasks(op: TaskOp, route: &Route, req: &mut Request, store: &impl TaskStore) -> Result<Response, ApiError> {
     match op {
         TaskOp::List => list(req, store).await,
         TaskOp::Create => create(req, store, &route.user).await,
@@ -76,7 +76,7 @@ async fn health(env: &Env, config: &Config) -> Response {
 }
 
 /// `GET /tasks`: one page, `X-Total-Count`, and `Link: <...>; rel="next"` when more follow.
-async fn list(req: &Request, store: &TaskStore) -> Result<Response, ApiError> {
+async fn list(req: &Request, store: &impl TaskStore) -> Result<Response, ApiError> {
     let url = req.inner().url();
     let (base, query) = url.split_once('?').unwrap_or((&url, ""));
     let pairs: Vec<(Cow<str>, Cow<str>)> = form_urlencoded::parse(query.as_bytes()).collect();
@@ -94,7 +94,7 @@ async fn list(req: &Request, store: &TaskStore) -> Result<Response, ApiError> {
 }
 
 /// `POST /tasks`: 201 with the task and its `Location`.
-async fn create(req: &mut Request, store: &TaskStore, user: &str) -> Result<Response, ApiError> {
+async fn create(req: &mut Request, store: &impl TaskStore, user: &str) -> Result<Response, ApiError> {
     let new = input::new_task(&read_body(req).await?)?;
     let (id, task) = store.create(&new).await?;
     let resp = json_text(201, task);
@@ -112,7 +112,7 @@ fn not_found() -> ApiError {
 }
 
 /// Step 4 before step 5: when the body is bad, a missing task still answers 404.
-async fn body_after_lookup<T>(store: &TaskStore, id: i64, body: Result<T, ApiError>) -> Result<T, ApiError> {
+async fn body_after_lookup<T>(store: &impl TaskStore, id: i64, body: Result<T, ApiError>) -> Result<T, ApiError> {
     match body {
         Ok(body) => Ok(body),
         Err(e) if store.exists(id).await? => Err(e),

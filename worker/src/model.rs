@@ -1,4 +1,4 @@
-//! The task's priority (the task's JSON is built by SQLite: see `store.rs`).
+//! The task's priority (the task's JSON is built by SQLite: see `store/sql.rs`).
 
 /// A task's priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

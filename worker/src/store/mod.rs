@@ -1,0 +1,66 @@
+//! Where the tasks are kept: [`TaskStore`], the one interface the handlers call (one user's
+//! tasks, the user already authorized), and its implementations:
+//!
+//! - [`d1`]: the `tasks` table on D1, the store the Worker serves from;
+//! - `fixed` (feature `bench-fixed-store`, benchmarks only): a fixed result, no database.
+//!
+//! What a store that keeps tasks in SQLite needs whatever its binding: [`row`], a task as the
+//! values of its columns, and [`sql`], the statement texts (every one scoped by `user_id`).
+
+// A benchmark build (`bench-fixed-store`) serves from the fixed store but still compiles the D1
+// store (and, through it, all of `row` and `sql`), so that both builds check the same code.
+#[cfg_attr(
+    feature = "bench-fixed-store",
+    allow(dead_code, reason = "in a benchmark build the fixed store serves: the D1 store is compiled, never called")
+)]
+mod d1;
+#[cfg(feature = "bench-fixed-store")]
+mod fixed;
+mod row;
+mod sql;
+
+use worker::Env;
+
+pub use d1::ping;
+
+use crate::error::ApiError;
+use crate::input::{NewTask, TaskPatch};
+use crate::query::ListQuery;
+use crate::response::RawJson;
+
+/// One user's tasks, whichever store keeps them. Every task leaves a store as its JSON, built by
+/// the store (see [`sql`]), and is sent on as it is.
+pub trait TaskStore: Sized {
+    /// The store of `user`'s tasks (the user already authorized).
+    fn open(env: &Env, user: &str) -> Result<Self, ApiError>;
+
+    /// One page of tasks (a JSON array, in order) and how many match in all.
+    async fn list(&self, q: &ListQuery) -> Result<(RawJson, u64), ApiError>;
+
+    /// Inserts a task: its id and JSON.
+    async fn create(&self, t: &NewTask) -> Result<(i64, RawJson), ApiError>;
+
+    /// Task `id` as JSON, if the user has it.
+    async fn get(&self, id: i64) -> Result<Option<RawJson>, ApiError>;
+
+    /// Whether the user has task `id`.
+    async fn exists(&self, id: i64) -> Result<bool, ApiError>;
+
+    /// Applies a partial update to task `id`: its new JSON, or `None` when there is no such task.
+    async fn update(&self, id: i64, p: &TaskPatch) -> Result<Option<RawJson>, ApiError>;
+
+    /// Sets `completed` (or toggles it, atomically, when `None`): the task's JSON, or `None`
+    /// when there is no such task.
+    async fn set_completed(&self, id: i64, completed: Option<bool>) -> Result<Option<RawJson>, ApiError>;
+
+    /// Deletes task `id`; `false` when the user had none.
+    async fn delete(&self, id: i64) -> Result<bool, ApiError>;
+}
+
+/// The store the task routes use: D1.
+#[cfg(not(feature = "bench-fixed-store"))]
+pub type Store = d1::D1Store;
+
+/// The store the task routes use: in benchmark builds, the fixed one.
+#[cfg(feature = "bench-fixed-store")]
+pub type Store = fixed::FixedStore;

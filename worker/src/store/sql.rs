@@ -1,0 +1,226 @@
+//! Every SQL statement of the Worker (SQLite's dialect; the schema is in `../migrations`), as text
+//! for any binding. Every statement is parameterized and scoped by `user_id`; only the fixed
+//! fragments below are spliced. The database builds each task's JSON, so a response crosses from
+//! it to the client as one string, with no per-field conversion through the Worker's Wasm.
+
+use super::row::fold;
+use crate::query::{ListQuery, Sort, Status};
+
+/// An RFC 3339 UTC timestamp with milliseconds, computed by SQLite from its arguments.
+macro_rules! timestamp {
+    ($($arg:literal),+) => { concat!("strftime('%Y-%m-%dT%H:%M:%fZ', ", $($arg),+, ")") };
+}
+
+/// `updated_at` moves to now, and always forward (at least 1 ms past its last value).
+pub const TOUCH: &str =
+    concat!("updated_at = max(", timestamp!("'now'"), ", ", timestamp!("updated_at, '+0.001 seconds'"), ")");
+
+/// One task as the API serves it, built by SQLite from a row of `tasks`:
+/// `{"id": int, "user_id": str, "title": str, "description": str|null, "completed": bool,
+/// "priority": "low"|"medium"|"high", "due_date": "YYYY-MM-DD"|null, "tags": [str],
+/// "created_at": RFC 3339, "updated_at": RFC 3339}`. (A macro, for `concat!`.)
+macro_rules! task_json {
+    () => {
+        "json_object('id', id, 'user_id', user_id, 'title', title, 'description', description, \
+         'completed', json(CASE completed WHEN 0 THEN 'false' ELSE 'true' END), 'priority', priority, \
+         'due_date', due_date, 'tags', json(tags), 'created_at', created_at, 'updated_at', updated_at)"
+    };
+}
+/// [`task_json!`] as a constant.
+pub const TASK_JSON: &str = task_json!();
+
+/// `POST /tasks`: the new task's id and JSON. Its parameters: [`super::row::new_row`].
+pub const CREATE: &str = concat!(
+    "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, \
+     description_folded, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ",
+    timestamp!("'now'"),
+    ", ",
+    timestamp!("'now'"),
+    ") RETURNING id, ",
+    task_json!(),
+    " AS task"
+);
+
+/// Task `?1` of user `?2` as JSON (`task`).
+pub const GET: &str = concat!("SELECT ", task_json!(), " AS task FROM tasks WHERE id = ?1 AND user_id = ?2");
+
+/// A row when user `?2` has task `?1`.
+pub const EXISTS: &str = "SELECT 1 AS ok FROM tasks WHERE id = ?1 AND user_id = ?2";
+
+/// Deletes task `?1` of user `?2`: a row when there was one.
+pub const DELETE: &str = "DELETE FROM tasks WHERE id = ?1 AND user_id = ?2 RETURNING id";
+
+/// Whether the database answers.
+pub const PING: &str = "SELECT 1 AS ok";
+
+/// Sets `columns` of task `?1` of user `?2` to `?3`, `?4`, ... in order, and touches it: its new
+/// JSON (`task`), no row when there is no such task.
+pub fn update(columns: &[&str]) -> String {
+    let mut sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 3)).collect();
+    sets.push(TOUCH.into());
+    format!("UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task", sets.join(", "))
+}
+
+/// Sets `completed` of task `?1` of user `?2` (toggles it when `None`) and touches it: its new
+/// JSON (`task`), no row when there is no such task.
+pub fn set_completed(completed: Option<bool>) -> String {
+    let value = match completed {
+        Some(true) => "1",
+        Some(false) => "0",
+        None => "1 - completed",
+    };
+    format!(
+        "UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task"
+    )
+}
+
+/// `WHERE ...` for a list query (parameters numbered from `?1`, the user id), and the text
+/// values of the parameters after the user id.
+pub fn filter(q: &ListQuery) -> (String, Vec<String>) {
+    let mut sql = String::from("WHERE user_id = ?1");
+    let mut params = Vec::new();
+    let mut bind = |sql: &mut String, fragment: &str, p: String| {
+        params.push(p);
+        *sql += &fragment.replace('#', &format!("?{}", params.len() + 1));
+    };
+    match q.status {
+        Status::All => {}
+        Status::Pending => sql += " AND completed = 0",
+        Status::Completed => sql += " AND completed = 1",
+    }
+    if let Some(search) = &q.q {
+        bind(&mut sql, " AND (instr(title_folded, #) > 0 OR instr(description_folded, #) > 0)", fold(search));
+    }
+    if let Some(p) = q.priority {
+        bind(&mut sql, " AND priority = #", p.as_str().into());
+    }
+    if let Some(tag) = &q.tag {
+        bind(&mut sql, " AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = #)", tag.clone());
+    }
+    (sql, params)
+}
+
+/// The terms of a list's order: the sort key, then the id in the same direction (a stable
+/// order). Each is (expression over a row of `tasks`, whether it compares without case, direction).
+fn sort_terms(q: &ListQuery) -> Vec<(&'static str, bool, &'static str)> {
+    let dir = if q.descending { "DESC" } else { "ASC" };
+    let mut terms = match q.sort {
+        Sort::Created => vec![("created_at", false, dir)],
+        Sort::Updated => vec![("updated_at", false, dir)],
+        Sort::Title => vec![("title", true, dir), ("title", false, dir)],
+        // Tasks without a due date come last in both directions.
+        Sort::DueDate => vec![("due_date IS NULL", false, ""), ("due_date", false, dir)],
+        Sort::Priority => vec![("CASE priority WHEN 'low' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END", false, dir)],
+    };
+    terms.push(("id", false, dir));
+    terms
+}
+
+/// `ORDER BY ...` over `terms`, each term's expression given by `expr(index, term)`.
+fn order_list(terms: &[(&'static str, bool, &'static str)], expr: impl Fn(usize, &str) -> String) -> String {
+    let terms = terms.iter().enumerate().map(|(i, (e, nocase, dir))| {
+        let collate = if *nocase { " COLLATE NOCASE" } else { "" };
+        let dir = if dir.is_empty() { String::new() } else { format!(" {dir}") };
+        format!("{}{collate}{dir}", expr(i, e))
+    });
+    format!("ORDER BY {}", terms.collect::<Vec<_>>().join(", "))
+}
+
+/// `ORDER BY ...` of a list query over the rows of `tasks`.
+fn order_by(q: &ListQuery) -> String {
+    order_list(&sort_terms(q), |_, e| e.to_owned())
+}
+
+/// The list statement: one row, `[total, page]`, where the page is the JSON array of the tasks
+/// of `filter` in order, `LIMIT ?{n + 1} OFFSET ?{n + 2}` (`n`: the filter's parameters).
+///
+/// The page's order is made explicit in the aggregate (an ordered subquery alone does not
+/// promise the order in which rows reach it): the subquery carries its sort keys as columns
+/// `k0, k1, ...`. Each task's JSON is joined as text (`group_concat`), not parsed again.
+pub fn list(filter: &str, q: &ListQuery, n: usize) -> String {
+    let terms = sort_terms(q);
+    let keys: Vec<String> = terms.iter().enumerate().map(|(i, (e, _, _))| format!("{e} AS k{i}")).collect();
+    format!(
+        "SELECT (SELECT count(*) FROM tasks {filter}) AS n, \
+         (SELECT '[' || coalesce(group_concat(task, ',' {}), '') || ']' FROM \
+          (SELECT {TASK_JSON} AS task, {} FROM tasks {filter} {} LIMIT ?{} OFFSET ?{})) AS tasks",
+        order_list(&terms, |i, _| format!("k{i}")),
+        keys.join(", "),
+        order_by(q),
+        n + 1,
+        n + 2
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query(pairs: &[(&str, &str)]) -> ListQuery {
+        ListQuery::parse(pairs.iter().copied()).unwrap()
+    }
+
+    #[test]
+    fn search_is_folded_and_every_value_bound() {
+        let q = query(&[("q", "CAFÉ"), ("tag", "x'); DROP TABLE tasks;--"), ("status", "pending")]);
+        let (sql, params) = filter(&q);
+        assert_eq!(
+            sql,
+            "WHERE user_id = ?1 AND completed = 0 AND (instr(title_folded, ?2) > 0 OR instr(description_folded, ?2) > 0) AND EXISTS (SELECT 1 FROM json_each(tasks.tags) WHERE json_each.value = ?3)"
+        );
+        assert_eq!(params, ["café", "x'); DROP TABLE tasks;--"]);
+    }
+
+    #[test]
+    fn order_is_stable() {
+        assert_eq!(
+            order_by(&query(&[("sort", "due_date"), ("order", "asc")])),
+            "ORDER BY due_date IS NULL, due_date ASC, id ASC"
+        );
+        assert_eq!(order_by(&ListQuery::default()), "ORDER BY created_at DESC, id DESC");
+    }
+
+    #[test]
+    fn timestamps_share_one_format() {
+        assert!(CREATE.contains("VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) RETURNING id, json_object("));
+        assert_eq!(
+            TOUCH,
+            "updated_at = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds'))"
+        );
+    }
+
+    #[test]
+    fn a_list_is_one_statement_ordered_by_its_keys() {
+        let q = query(&[("sort", "title"), ("order", "asc"), ("q", "x")]);
+        let (filter, params) = filter(&q);
+        assert_eq!(
+            list(&filter, &q, params.len() + 1),
+            format!(
+                "SELECT (SELECT count(*) FROM tasks {filter}) AS n, \
+                 (SELECT '[' || coalesce(group_concat(task, ',' ORDER BY k0 COLLATE NOCASE ASC, k1 ASC, k2 ASC), '') || ']' FROM \
+                 (SELECT {TASK_JSON} AS task, title AS k0, title AS k1, id AS k2 FROM tasks {filter} \
+                 ORDER BY title COLLATE NOCASE ASC, title ASC, id ASC LIMIT ?3 OFFSET ?4)) AS tasks"
+            )
+        );
+    }
+
+    #[test]
+    fn single_task_statements_are_scoped_by_id_and_user() {
+        assert_eq!(GET, format!("SELECT {TASK_JSON} AS task FROM tasks WHERE id = ?1 AND user_id = ?2"));
+        assert_eq!(
+            update(&["title", "title_folded", "tags"]),
+            format!(
+                "UPDATE tasks SET title = ?3, title_folded = ?4, tags = ?5, {TOUCH} WHERE id = ?1 AND user_id = ?2 \
+                 RETURNING {TASK_JSON} AS task"
+            )
+        );
+        assert_eq!(
+            set_completed(None),
+            format!(
+                "UPDATE tasks SET completed = 1 - completed, {TOUCH} WHERE id = ?1 AND user_id = ?2 \
+                 RETURNING {TASK_JSON} AS task"
+            )
+        );
+        assert!(set_completed(Some(false)).starts_with("UPDATE tasks SET completed = 0, updated_at = max("));
+    }
+}
