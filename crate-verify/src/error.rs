@@ -82,6 +82,10 @@ names! {
         UnknownKey = "unknown_key",
         /// No key set could be had to check an asymmetric token (the token is not at fault).
         KeysUnavailable = "keys_unavailable",
+        /// The token's session has ended (signed out, revoked, password changed, user banned or
+        /// removed) before the token expired: contract section 4. Decided by the host, which
+        /// keeps the revocations.
+        SessionRevoked = "session_revoked",
     }
 }
 
@@ -105,6 +109,7 @@ impl ErrorCode {
             Self::InvalidConfig => "the verifier configuration is invalid",
             Self::UnknownKey => "the token's key is not one of the accepted keys",
             Self::KeysUnavailable => "the keys to check the token cannot be had right now",
+            Self::SessionRevoked => "the token's session has ended",
         }
     }
 }

@@ -56,12 +56,14 @@ pub use alg::Algorithm;
 pub use codec::time::{MAX_NUMERIC_DATE, NumericDate};
 pub use error::{Claim, Error, ErrorCode, Result};
 pub use host::inspect::{Inspection, inspect};
-pub use host::sign::{DEFAULT_LIFETIME, sign_claims, sign_json};
-pub use rules::claims::{Claims, SESSION_CACHE_AUDIENCE};
+pub use host::sign::{DEFAULT_LIFETIME, sign_claims, sign_json, sign_revocation};
+pub use rules::claims::{Claims, REVOCATION_AUDIENCE, REVOCATION_TYP, SESSION_CACHE_AUDIENCE};
 #[cfg(feature = "std")]
 pub use rules::clock::now;
 pub use rules::keys::{Key, KeyRing};
-pub use rules::limits::{DEFAULT_MAX_TOKEN_LEN, MAX_KEYS, MAX_LEEWAY, MAX_SUB_CHARS, MIN_KEY_LEN};
+pub use rules::limits::{
+    DEFAULT_MAX_TOKEN_LEN, MAX_KEYS, MAX_LEEWAY, MAX_REVOCATION_TOKEN_SECONDS, MAX_SUB_CHARS, MIN_KEY_LEN,
+};
 pub use rules::options::Options;
 pub use rules::session_cache;
 pub use rules::verify::{Header, SESSION_CACHE_TYP, Verifier};

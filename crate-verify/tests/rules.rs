@@ -111,6 +111,56 @@ cases! {
         assert_eq!((e.code(), e.claim()), (ErrorCode::TokenExpired, Some(Claim::Session)));
     }
 
+    // ---------- ending sessions (contract section 4) ----------
+    fn each_token_names_the_session_that_revokes_it_never_its_live_key() {
+        let v = opts(|o| o.accept_session_cache = true);
+        // A TaskGate plugin token: `sid`, the session's id.
+        let plugin = claims(r#"{"sub":"u_1","sid":"s_1","exp":1700000100,"iat":1699999900}"#);
+        assert_eq!(v.verify(&plugin, NOW).unwrap().session_id(), Some("s_1"));
+        // A jwt() plugin token has none: it is revoked by `sub` and `iat`.
+        assert_eq!(v.verify(&claims(VALID), NOW).unwrap().session_id(), None);
+        assert_eq!(v.verify(&claims(r#"{"sub":"u","sid":7,"exp":1700000100}"#), NOW).unwrap().session_id(), None);
+        // The session cookie cache: `session.id`.
+        let cache = r#"{"session":{"expiresAt":"2023-11-15T00:00:00.000Z","token":"LIVE","userId":"u_1","id":"s_2"},"user":{"id":"u_1"},"exp":1700000300}"#;
+        assert_eq!(v.verify(&token(r#"{"alg":"HS256"}"#, cache), NOW).unwrap().session_id(), Some("s_2"));
+        // Beside a `sub` (the JWKS-signed cookie cache's shape), `session.id`, not the `sid` that
+        // repeats the live key.
+        let both = r#"{"sub":"u_1","sid":"LIVE","session":{"token":"LIVE","id":"s_3"},"exp":1700000300}"#;
+        let c = v.verify(&claims(both), NOW).unwrap();
+        assert_eq!(c.session_id(), Some("s_3"));
+        assert!(!c.payload_json().contains("LIVE"), "{}", c.payload_json());
+    }
+    fn a_revocation_token_is_accepted_only_at_revocations_and_a_user_token_never_there() {
+        let v = verifier(Options::default());
+        let keys = ring("1:test-secret-0123456789-abcdefghijklmn");
+        let revocation = taskgate_verify::sign_revocation(&keys, NOW);
+        let ring_verifier = Verifier::new(keys.clone(), Options::default()).unwrap();
+        assert_eq!(ring_verifier.verify_revocation(&revocation, NOW + 59, None), Ok(()));
+        let code = |r: Result<(), taskgate_verify::Error>| r.map_err(|e| (e.code(), e.claim()));
+        // As a user's bearer token: refused.
+        assert_eq!(ring_verifier.verify(&revocation, NOW).unwrap_err().code(), ErrorCode::UnsupportedHeader);
+        // A user's token here: refused.
+        assert_eq!(code(v.verify_revocation(&claims(VALID), NOW, None)), Err((ErrorCode::UnsupportedHeader, None)));
+        // Expired, another secret, and a lifetime over a minute.
+        assert_eq!(code(ring_verifier.verify_revocation(&revocation, NOW + 60, None)), Err((ErrorCode::TokenExpired, Some(Claim::Exp))));
+        let other = ring("1:another-secret-0123456789-abcdefghijklmn");
+        assert_eq!(code(Verifier::new(other, Options::default()).unwrap().verify_revocation(&revocation, NOW, None)).unwrap_err().0, ErrorCode::InvalidSignature);
+        let typ = r#"{"alg":"HS256","typ":"taskgate-revocation+jwt"}"#;
+        let long = token(typ, r#"{"aud":"taskgate:revocations","exp":1700000061}"#);
+        assert_eq!(code(v.verify_revocation(&long, NOW, None)), Err((ErrorCode::InvalidClaim, Some(Claim::Exp))));
+        let minute = token(typ, r#"{"aud":"taskgate:revocations","exp":1700000060}"#);
+        assert_eq!(code(v.verify_revocation(&minute, NOW, None)), Ok(()));
+        // Its audience, and an exp, are required (whatever require_exp says).
+        let aud = token(typ, r#"{"aud":"tasks","exp":1700000030}"#);
+        assert_eq!(code(v.verify_revocation(&aud, NOW, None)), Err((ErrorCode::InvalidAudience, Some(Claim::Aud))));
+        let no_exp = token(typ, r#"{"aud":"taskgate:revocations"}"#);
+        let lax = opts(|o| o.require_exp = false);
+        assert_eq!(code(lax.verify_revocation(&no_exp, NOW, None)), Err((ErrorCode::MissingClaim, Some(Claim::Exp))));
+        // A header without the revocation typ is a user's token, whatever the payload.
+        let plain = token(r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"aud":"taskgate:revocations","exp":1700000030}"#);
+        assert_eq!(code(v.verify_revocation(&plain, NOW, None)), Err((ErrorCode::UnsupportedHeader, None)));
+    }
+
     // ---------- keys and options ----------
     fn key_under_32_bytes_is_weak() {
         assert_eq!(Key::new(&[7; 31]).unwrap_err().code(), ErrorCode::WeakKey);

@@ -100,6 +100,9 @@ pub fn hint(code: ErrorCode) -> String {
         E::UnknownKey => "Asymmetric tokens need a \"kid\" naming a key of the JWK Set: check JWKS / JWKS_URL \
             (keys are fetched again at most every 30 s when a new kid appears)."
             .into(),
+        E::SessionRevoked => "The session this token belongs to has ended (signed out, revoked, password changed, \
+            user banned or removed): sign in again for a fresh token."
+            .into(),
         E::KeysUnavailable => "The JWK Set could not be fetched: check JWKS_URL (or BETTER_AUTH_URL) and that it \
             answers; HS256 tokens keep working meanwhile. Retry later."
             .into(),

@@ -11,7 +11,7 @@ use crate::error::{Error, ErrorCode};
 use crate::rules::claims::{Claims, Kind};
 use crate::rules::options::Options;
 use crate::rules::session_cache;
-use crate::rules::verify::check_header;
+use crate::rules::verify::{Purpose, check_header};
 
 /// A token taken apart without a key. Never fails: every problem is listed instead.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -67,9 +67,11 @@ pub fn inspect(token: &str, options: &Options, now: u64) -> Inspection {
         problem(malformed, &mut out);
     }
     // Without a key, every algorithm this build verifies is taken as configured.
-    let header = out.header.as_deref().map(|h| check_header(h, options, true));
+    let header = out.header.as_deref().map(|h| check_header(h, options, true, Purpose::User));
     let kind = match header {
-        Some(Ok(h)) => Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache },
+        Some(Ok(h)) => {
+            Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache, revocation: false }
+        }
         Some(Err(e)) => {
             problem(e, &mut out);
             Kind::default()

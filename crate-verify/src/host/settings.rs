@@ -212,6 +212,7 @@ pub fn origin(url: &str) -> Option<String> {
     Some([scheme.as_str(), "://", host_port].concat())
 }
 
+#[cfg(feature = "jwks")]
 /// Whether an origin's host is a loopback one (`localhost`, `127.0.0.0/8`, `[::1]`).
 fn is_loopback(origin: &str) -> bool {
     let host_port = origin.split_once("://").map_or(origin, |(_, h)| h);

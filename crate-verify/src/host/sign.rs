@@ -7,7 +7,9 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::codec::b64::B64;
+use crate::rules::claims::{REVOCATION_AUDIENCE, REVOCATION_TYP};
 use crate::rules::keys::KeyRing;
+use crate::rules::limits::MAX_REVOCATION_TOKEN_SECONDS;
 
 /// The default lifetime of an issued token: 24 hours.
 pub const DEFAULT_LIFETIME: u64 = 86_400;
@@ -15,8 +17,23 @@ pub const DEFAULT_LIFETIME: u64 = 86_400;
 /// Signs `payload_json` as is (no check that it is a claims set) with the ring's current key.
 /// The header is `{"alg":"HS256","typ":"JWT"}`, plus `"kid"` when the key has a version.
 pub fn sign_json(keys: &KeyRing, payload_json: &str) -> String {
+    sign_typed(keys, "JWT", payload_json)
+}
+
+/// A revocation token (contract section 4) for `POST /revocations`, issued at `now`: typ
+/// [`REVOCATION_TYP`], `aud` [`REVOCATION_AUDIENCE`], `exp` a minute ahead, no user.
+pub fn sign_revocation(keys: &KeyRing, now: u64) -> String {
+    let exp = now.saturating_add(MAX_REVOCATION_TOKEN_SECONDS);
+    let payload =
+        [r#"{"aud":""#, REVOCATION_AUDIENCE, r#"","iat":"#, &now.to_string(), r#","exp":"#, &exp.to_string(), "}"];
+    sign_typed(keys, REVOCATION_TYP, &payload.concat())
+}
+
+fn sign_typed(keys: &KeyRing, typ: &str, payload_json: &str) -> String {
     let key = keys.current();
-    let mut header = String::from(r#"{"alg":"HS256","typ":"JWT""#);
+    let mut header = String::from(r#"{"alg":"HS256","typ":""#);
+    header.push_str(typ);
+    header.push('"');
     if let Some(version) = key.version() {
         header.push_str(r#","kid":"#);
         header.push_str(&serde_json::to_string(version).unwrap_or_default());

@@ -14,8 +14,8 @@ use serde_json::value::RawValue;
 use crate::codec::json;
 use crate::codec::time::NumericDate;
 use crate::error::{Claim, Error, ErrorCode, Result};
+use crate::rules::limits::MAX_REVOCATION_TOKEN_SECONDS;
 use crate::rules::options::Options;
-#[cfg(feature = "session-cache")]
 use crate::rules::session_cache;
 
 pub use crate::rules::limits::MAX_SUB_CHARS;
@@ -30,7 +30,15 @@ pub(crate) struct Kind {
     pub asymmetric: bool,
     /// `typ` is the JWKS-signed session cookie cache's: its `aud` is [`SESSION_CACHE_AUDIENCE`].
     pub session_cache_typ: bool,
+    /// A revocation token (contract section 4, [`REVOCATION_TYP`]): its `aud` is
+    /// [`REVOCATION_AUDIENCE`], its `exp` at most a minute ahead, and it has no user.
+    pub revocation: bool,
 }
+
+/// The `typ` of a revocation token, the bearer of `POST /revocations` (contract section 4).
+pub const REVOCATION_TYP: &str = "taskgate-revocation+jwt";
+/// The `aud` of a revocation token.
+pub const REVOCATION_AUDIENCE: &str = "taskgate:revocations";
 
 /// A string value inside a [`Claims`] buffer, or its unescaped copy when it had escapes.
 #[derive(Clone, Debug)]
@@ -76,6 +84,7 @@ pub struct Claims {
     exp: Option<NumericDate>,
     nbf: Option<NumericDate>,
     iat: Option<NumericDate>,
+    session_id: Option<Text>,
     session_cache: bool,
 }
 
@@ -92,6 +101,7 @@ struct RawClaims<'a> {
     jti: Option<&'a RawValue>,
     email: Option<&'a RawValue>,
     user_email: Option<&'a RawValue>,
+    sid: Option<&'a RawValue>,
     session: Option<&'a RawValue>,
     user: Option<&'a RawValue>,
 }
@@ -122,6 +132,7 @@ impl Claims {
             const JTI: &str = Claim::Jti.as_str();
             const EMAIL: &str = Claim::Email.as_str();
             const USER_EMAIL: &str = Claim::UserEmail.as_str();
+            const SID: &str = "sid";
             use crate::rules::session_cache::{SESSION, USER};
             let slot = match name {
                 EXP => &mut raw.exp,
@@ -134,6 +145,7 @@ impl Claims {
                 JTI => &mut raw.jti,
                 EMAIL => &mut raw.email,
                 USER_EMAIL => &mut raw.user_email,
+                SID => &mut raw.sid,
                 SESSION => &mut raw.session,
                 USER => &mut raw.user,
                 _ => return,
@@ -151,7 +163,7 @@ impl Claims {
         let leeway = u64::from(options.leeway);
         let exp = numeric_date(raw.exp, Claim::Exp)?;
         match exp {
-            None if options.require_exp || session_cache.is_some() => {
+            None if options.require_exp || session_cache.is_some() || kind.revocation => {
                 return Err(Error::about(ErrorCode::MissingClaim, Claim::Exp));
             }
             // Expired when now >= exp + leeway.
@@ -175,6 +187,33 @@ impl Claims {
             if now > iat.secs().saturating_add(max_age).saturating_add(leeway) {
                 return Err(Error::about(ErrorCode::TokenExpired, Claim::Iat));
             }
+        }
+
+        if kind.revocation {
+            // At most a minute ahead: a stolen revocation token is of little use for long.
+            let horizon = now.saturating_add(MAX_REVOCATION_TOKEN_SECONDS).saturating_add(leeway);
+            if exp.is_some_and(|exp| !exp.at_or_before(horizon)) {
+                return Err(Error::about(ErrorCode::InvalidClaim, Claim::Exp));
+            }
+            issuer_and_audience(raw.iss, raw.aud, kind, options)?;
+            let sub = Text::Owned(Box::from(""));
+            let (iss, aud, jti, email, session_id) = (None, None, None, None, None);
+            let session_cache = false;
+            return Ok(Self {
+                json,
+                header_len,
+                kid,
+                sub,
+                iss,
+                aud,
+                jti,
+                email,
+                exp,
+                nbf,
+                iat,
+                session_id,
+                session_cache,
+            });
         }
 
         #[cfg(feature = "session-cache")]
@@ -210,9 +249,17 @@ impl Claims {
         let aud = raw.aud.map(|a| Text::of(base, Cow::Borrowed(a.get())));
         let jti = jti.map(|s| Text::of(base, s));
         let email = email.or(user_email).map(|s| Text::of(base, s));
+        // The session: `session.id` beside a session (the JWKS-signed cookie cache, whose `sid`
+        // is the live key), else `sid` (a TaskGate token), when a string.
+        let session_id = match raw.session {
+            Some(session) => session_cache::member_str(session, session_cache::ID),
+            None => raw.sid.and_then(json::as_str),
+        };
+        let session_id = session_id.map(|s| Text::of(base, s));
         #[cfg(feature = "jwks")]
         let has_session = raw.session.is_some();
-        let claims = Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_cache: false };
+        let claims =
+            Self { json, header_len, kid, sub, iss, aud, jti, email, exp, nbf, iat, session_id, session_cache: false };
         // A session beside a `sub` (the JWKS-signed cookie cache, which only builds with `jwks`
         // can verify): its live key goes.
         #[cfg(feature = "jwks")]
@@ -233,7 +280,8 @@ impl Claims {
         let own = |t: &mut Text, base: &str| *t = Text::Owned(t.get(base).into());
         let base = core::mem::take(&mut self.json);
         own(&mut self.sub, &base);
-        for t in [&mut self.iss, &mut self.aud, &mut self.jti, &mut self.email, &mut self.kid].into_iter().flatten() {
+        let texts = [&mut self.iss, &mut self.aud, &mut self.jti, &mut self.email, &mut self.kid, &mut self.session_id];
+        for t in texts.into_iter().flatten() {
             own(t, &base);
         }
         self.json = json;
@@ -277,6 +325,7 @@ impl Claims {
             exp,
             nbf,
             iat,
+            session_id: session.id.map(owned),
             session_cache: true,
         })
     }
@@ -285,6 +334,13 @@ impl Claims {
     /// has `session.token` redacted).
     pub fn is_session_cache(&self) -> bool {
         self.session_cache
+    }
+
+    /// The session the token belongs to, by which a host revokes it (contract section 4): a
+    /// TaskGate token's `sid`, or the `session.id` of a session cookie cache (never its live
+    /// key). `None` for a token without one (a `jwt()` plugin token: revoked by `sub` and `iat`).
+    pub fn session_id(&self) -> Option<&str> {
+        self.session_id.as_ref().map(|t| t.get(&self.json))
     }
 
     /// `sub`: the user id (for a session cookie cache, `session.userId`).
@@ -367,6 +423,7 @@ fn issuer_and_audience<'a>(
         return Err(Error::about(ErrorCode::InvalidIssuer, Claim::Iss));
     }
     let want_aud = match kind {
+        Kind { revocation: true, .. } => Some(REVOCATION_AUDIENCE),
         Kind { session_cache_typ: true, .. } => Some(SESSION_CACHE_AUDIENCE),
         Kind { asymmetric: true, .. } => options.audience.as_deref().or(options.jwks_audience.as_deref()),
         _ => options.audience.as_deref(),

@@ -25,6 +25,8 @@ pub(crate) const SESSION: &str = Claim::Session.as_str();
 pub(crate) const USER: &str = "user";
 /// The session's live key.
 const TOKEN: &str = "token";
+/// The session's id (what revokes it; not a secret).
+pub(crate) const ID: &str = "id";
 const SUB: &str = Claim::Sub.as_str();
 /// A top-level session claim: the live key in Better Auth's JWKS-signed cookie cache.
 const SID: &str = "sid";
@@ -109,6 +111,17 @@ pub fn redact(payload: &str) -> (Cow<'_, str>, bool) {
     (Cow::Owned(out), shape)
 }
 
+/// The member `name` of the JSON object `object`, when the object is one and the member a string.
+pub(crate) fn member_str<'a>(object: &'a RawValue, name: &str) -> Option<Cow<'a, str>> {
+    let mut found = None;
+    let is_object = json::for_each_member(object.get(), |n, value| {
+        if n == name {
+            found = Some(value);
+        }
+    });
+    found.filter(|_| is_object).and_then(json::as_str)
+}
+
 /// The rules of section 3.3 (feature `session-cache`).
 #[cfg(feature = "session-cache")]
 mod rules {
@@ -121,9 +134,10 @@ mod rules {
     use crate::error::{Claim, Error, ErrorCode, Result};
     use crate::rules::limits::MAX_SUB_CHARS;
 
+    use super::ID;
+
     const USER_ID: &str = "userId";
     const EXPIRES_AT: &str = "expiresAt";
-    const ID: &str = "id";
     const EMAIL: &str = "email";
 
     /// What a session cookie cache says about its user.
@@ -132,6 +146,8 @@ mod rules {
         pub user_id: Cow<'a, str>,
         /// `user.email`, when a string.
         pub email: Option<Cow<'a, str>>,
+        /// `session.id`, when a string: what revokes the session.
+        pub id: Option<Cow<'a, str>>,
         /// `session.expiresAt`.
         pub expires_at: NumericDate,
     }
@@ -140,10 +156,11 @@ mod rules {
     /// shape is `invalid_claim` (claim `session`).
     pub(crate) fn read<'a>(session: &'a RawValue, user: Option<&'a RawValue>) -> Result<Session<'a>> {
         let invalid = || Error::about(ErrorCode::InvalidClaim, Claim::Session);
-        let (mut user_id, mut expires_at) = (None, None);
+        let (mut user_id, mut expires_at, mut session_id) = (None, None, None);
         let is_object = json::for_each_member(session.get(), |name, value| match name {
             USER_ID => user_id = Some(value),
             EXPIRES_AT => expires_at = Some(value),
+            ID => session_id = Some(value),
             _ => {}
         });
         let (mut id, mut email) = (None, None);
@@ -166,7 +183,7 @@ mod rules {
         }
         let expires_at =
             expires_at.and_then(json::as_str).and_then(|t| NumericDate::from_rfc3339(&t)).ok_or_else(invalid)?;
-        Ok(Session { user_id, email: email.and_then(json::as_str), expires_at })
+        Ok(Session { user_id, email: email.and_then(json::as_str), id: session_id.and_then(json::as_str), expires_at })
     }
 }
 

@@ -12,7 +12,7 @@ use crate::codec::json;
 use crate::error::{Error, ErrorCode, Result};
 #[cfg(feature = "jwks")]
 use crate::keyset::jwks::{KeySet, SetKey};
-use crate::rules::claims::{Claims, Text};
+use crate::rules::claims::{Claims, Kind, REVOCATION_TYP, Text};
 use crate::rules::keys::KeyRing;
 use crate::rules::options::Options;
 
@@ -40,6 +40,18 @@ pub struct Header<'a> {
     pub(crate) kid: Option<&'a RawValue>,
     /// Whether `typ` says it is Better Auth's JWKS-signed session cookie cache.
     pub session_cache: bool,
+    /// Whether it is a revocation token ([`REVOCATION_TYP`], checked as one).
+    pub revocation: bool,
+}
+
+/// What a token is checked as: a user's token (every task route), or a revocation token (the
+/// bearer of `POST /revocations`). Neither is ever accepted as the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// A user's token: `typ` absent or `JWT` (or the JWKS-signed cookie cache's).
+    User,
+    /// A revocation token: `typ` exactly [`REVOCATION_TYP`].
+    Revocation,
 }
 
 impl Header<'_> {
@@ -105,7 +117,7 @@ impl Verifier {
         #[cfg(feature = "jwks")]
         return self.verify_with(token, now, self.key_set.as_ref());
         #[cfg(not(feature = "jwks"))]
-        self.check(token, now, |_, _, _| Err(Error::new(ErrorCode::UnsupportedAlgorithm)))
+        self.check(token, now, Purpose::User, |_, _, _| Err(Error::new(ErrorCode::UnsupportedAlgorithm)))
     }
 
     /// Verifies `token` against `set` for an asymmetric token (`None`: none could be had,
@@ -118,7 +130,8 @@ impl Verifier {
     /// [`Verifier::verify_with`], with `signature` deciding whether an asymmetric token's
     /// signature is valid by the key the rules chose for it (the key its `kid` names, already
     /// bound to the token's `alg`): for a host that checks signatures with its platform's
-    /// crypto. [`crate::keyset::signature::Deferred`] defers it, holding the outcome until the host's verdict.
+    /// crypto. [`crate::keyset::signature::Deferred`] defers it, holding the outcome until the
+    /// host's verdict.
     #[cfg(feature = "jwks")]
     pub fn verify_checking(
         &self,
@@ -127,16 +140,19 @@ impl Verifier {
         set: Option<&KeySet>,
         signature: impl FnOnce(&SetKey, &[u8], &[u8]) -> bool,
     ) -> Result<Claims> {
-        self.check(token, now, |header, input, sig| {
-            let set = set.ok_or(Error::new(ErrorCode::KeysUnavailable))?;
-            let kid = header.kid.and_then(json::as_str).filter(|k| !k.is_empty());
-            let key = kid.and_then(|k| set.get(&k)).ok_or(Error::new(ErrorCode::UnknownKey))?;
-            // The key is bound to one algorithm: a token naming another never verifies.
-            match key.alg() == header.alg && signature(key, input, sig) {
-                true => Ok(()),
-                false => Err(Error::new(ErrorCode::InvalidSignature)),
-            }
-        })
+        self.check(token, now, Purpose::User, |header, input, sig| by_key_set(set, header, input, sig, signature))
+    }
+
+    /// Verifies the bearer token of `POST /revocations` (contract section 4): `typ` exactly
+    /// [`REVOCATION_TYP`], signed like a user's token (the ring's key, or a key of `set`), `aud`
+    /// [`crate::REVOCATION_AUDIENCE`], `exp` required and at most a minute ahead; it names no
+    /// user. A user's token is refused here (`unsupported_header`), and this one everywhere else.
+    #[cfg(feature = "jwks")]
+    pub fn verify_revocation(&self, token: &str, now: u64, set: Option<&KeySet>) -> Result<()> {
+        let asymmetric = |header: &Header<'_>, input: &[u8], sig: &[u8]| {
+            by_key_set(set, header, input, sig, |key, message, signature| key.verify(key.alg(), message, signature))
+        };
+        self.check(token, now, Purpose::Revocation, asymmetric).map(|_| ())
     }
 
     /// Steps 1 to 3 only: what the header says (for a host deciding to fetch keys first).
@@ -144,7 +160,7 @@ impl Verifier {
         let (header_b64, _, _) = shape(token, &self.options)?;
         let header = B64.decode(header_b64).map_err(|_| Error::new(ErrorCode::MalformedToken))?;
         let header = core::str::from_utf8(&header).map_err(|_| Error::new(ErrorCode::MalformedToken))?;
-        let h = check_header(header, &self.options, self.asymmetric)?;
+        let h = check_header(header, &self.options, self.asymmetric, Purpose::User)?;
         Ok((h.alg, h.kid()))
     }
 
@@ -154,6 +170,7 @@ impl Verifier {
         &self,
         token: &str,
         now: u64,
+        purpose: Purpose,
         asymmetric: impl FnOnce(&Header<'_>, &[u8], &[u8]) -> Result<()>,
     ) -> Result<Claims> {
         // 1. Size, and 2. shape: three canonical base64url segments. Header and payload are
@@ -170,7 +187,7 @@ impl Verifier {
 
         // 3. Header.
         let header = core::str::from_utf8(buf.get(..header_len).unwrap_or_default()).map_err(|_| malformed())?;
-        let h = check_header(header, &self.options, self.asymmetric)?;
+        let h = check_header(header, &self.options, self.asymmetric, purpose)?;
 
         // 4. Signature, over the ASCII `header.payload`: HS256 against the candidate keys of
         //    the ring, anything else against the key of the set its `kid` names.
@@ -190,7 +207,8 @@ impl Verifier {
             }
         }
         let kid = kid_str.map(|k| Text::of(header, k));
-        let kind = crate::rules::claims::Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache };
+        let kind =
+            Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache, revocation: h.revocation };
 
         // 5. Claims. The header was UTF-8, so this only fails on the payload.
         let json = String::from_utf8(buf).map_err(|_| malformed())?;
@@ -201,6 +219,25 @@ impl Verifier {
     #[cfg(feature = "std")]
     pub fn verify_now(&self, token: &str) -> Result<Claims> {
         self.verify(token, crate::rules::clock::now())
+    }
+}
+
+/// Step 4 for an asymmetric token: the key of `set` its `kid` names, bound to one algorithm (a
+/// token naming another never verifies), and `signature`'s verdict with it.
+#[cfg(feature = "jwks")]
+fn by_key_set(
+    set: Option<&KeySet>,
+    header: &Header<'_>,
+    input: &[u8],
+    sig: &[u8],
+    signature: impl FnOnce(&SetKey, &[u8], &[u8]) -> bool,
+) -> Result<()> {
+    let set = set.ok_or(Error::new(ErrorCode::KeysUnavailable))?;
+    let kid = header.kid.and_then(json::as_str).filter(|k| !k.is_empty());
+    let key = kid.and_then(|k| set.get(&k)).ok_or(Error::new(ErrorCode::UnknownKey))?;
+    match key.alg() == header.alg && signature(key, input, sig) {
+        true => Ok(()),
+        false => Err(Error::new(ErrorCode::InvalidSignature)),
     }
 }
 
@@ -225,7 +262,12 @@ fn shape<'t>(token: &'t str, options: &Options) -> Result<(&'t str, &'t str, &'t
 /// algorithm this build verifies when a JWK Set is configured (`asymmetric`); `typ`, when
 /// present, `JWT` in any case (or, for an asymmetric token where the session cookie cache is
 /// accepted, [`SESSION_CACHE_TYP`]); no `crit` or `b64`.
-pub(crate) fn check_header<'a>(header: &'a str, options: &Options, asymmetric: bool) -> Result<Header<'a>> {
+pub(crate) fn check_header<'a>(
+    header: &'a str,
+    options: &Options,
+    asymmetric: bool,
+    purpose: Purpose,
+) -> Result<Header<'a>> {
     let (mut alg, mut typ, mut kid, mut unsupported) = (None, None, None, false);
     let is_object = json::for_each_member(header, |name, value| match name {
         "alg" => alg = Some(value),
@@ -245,9 +287,13 @@ pub(crate) fn check_header<'a>(header: &'a str, options: &Options, asymmetric: b
     let typ = typ.map(|t| json::as_str(t).ok_or(Error::new(ErrorCode::UnsupportedHeader))).transpose()?;
     let session_cache =
         alg.is_asymmetric() && options.accept_session_cache && typ.as_deref() == Some(SESSION_CACHE_TYP);
-    let typ_ok = typ.is_none_or(|t| t.eq_ignore_ascii_case("JWT")) || session_cache;
+    let revocation = purpose == Purpose::Revocation;
+    let typ_ok = match purpose {
+        Purpose::User => typ.is_none_or(|t| t.eq_ignore_ascii_case("JWT")) || session_cache,
+        Purpose::Revocation => typ.is_some_and(|t| t.eq_ignore_ascii_case(REVOCATION_TYP)),
+    };
     if !typ_ok || unsupported {
         return Err(Error::new(ErrorCode::UnsupportedHeader));
     }
-    Ok(Header { alg, kid, session_cache })
+    Ok(Header { alg, kid, session_cache: session_cache && !revocation, revocation })
 }
