@@ -143,7 +143,6 @@ pub(crate) fn as_str(raw: &RawValue) -> Option<Cow<'_, str>> {
 
 /// Calls `f` on each element of a raw JSON array, as raw text; `false` when `raw` is not an
 /// array.
-#[cfg(feature = "jwks")]
 pub(crate) fn for_each_element<'de>(raw: &'de RawValue, mut f: impl FnMut(&'de RawValue)) -> bool {
     struct V<F>(F);
     impl<'de, F: FnMut(&'de RawValue)> Visitor<'de> for V<F> {

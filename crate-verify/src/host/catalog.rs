@@ -9,7 +9,10 @@ use crate::codec::time::MAX_NUMERIC_DATE;
 use crate::host::sign::DEFAULT_LIFETIME;
 #[cfg(feature = "jwks")]
 use crate::keyset::{jwks, pubkey};
-use crate::rules::limits::{DEFAULT_MAX_TOKEN_LEN, MAX_KEYS, MAX_LEEWAY, MAX_SUB_CHARS, MIN_KEY_LEN};
+use crate::rules::limits::{
+    DEFAULT_MAX_TOKEN_LEN, MAX_KEYS, MAX_LEEWAY, MAX_REVOCATION_ENTRIES, MAX_REVOCATION_TOKEN_SECONDS, MAX_SUB_CHARS,
+    MIN_KEY_LEN,
+};
 
 pub use crate::error::{Claim, ErrorCode};
 pub use crate::host::http::{OTHER_REFUSALS, Refusal};
@@ -34,6 +37,16 @@ pub const LIMITS: &[Limit] = &[
     Limit { name: "max_numeric_date", value: MAX_NUMERIC_DATE, meaning: "latest NumericDate (9999-12-31T23:59:59Z)" },
     Limit { name: "max_sub_chars", value: MAX_SUB_CHARS as u64, meaning: "longest `sub`, in characters" },
     Limit { name: "default_lifetime_seconds", value: DEFAULT_LIFETIME, meaning: "lifetime of an issued token" },
+    Limit {
+        name: "max_revocation_token_seconds",
+        value: MAX_REVOCATION_TOKEN_SECONDS,
+        meaning: "longest lifetime of a revocation token (its `exp` ahead of now)",
+    },
+    Limit {
+        name: "max_revocation_entries",
+        value: MAX_REVOCATION_ENTRIES as u64,
+        meaning: "most entries of each list in one revocation body",
+    },
     #[cfg(feature = "jwks")]
     Limit { name: "jwks_max_age_seconds", value: jwks::MAX_AGE_SECONDS, meaning: "how long a fetched JWK Set is used" },
     #[cfg(feature = "jwks")]

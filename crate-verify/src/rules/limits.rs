@@ -13,3 +13,5 @@ pub const MAX_KEYS: usize = 8;
 pub const MAX_SUB_CHARS: usize = 255;
 /// The longest a revocation token may live: its `exp` at most this many seconds ahead.
 pub const MAX_REVOCATION_TOKEN_SECONDS: u64 = 60;
+/// The most entries of each list in one revocation body.
+pub const MAX_REVOCATION_ENTRIES: usize = 1000;
