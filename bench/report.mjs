@@ -18,7 +18,7 @@ const asym = { native: load('native-asymmetric'), node: load('node-asymmetric'),
 
 const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
 const pkgVersion = (p) => { try { return JSON.parse(readFileSync(path.join(ROOT, p), 'utf8')).version; } catch { return '?'; } };
-const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [, os.cpus()[0]?.model ?? '?'])[1];
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [undefined, os.cpus()[0]?.model ?? '?'])[1];
 const machine = [
   ['CPU', `${cpu} (${os.cpus().length} cores; SHA extensions: ${/\bsha_ni\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'yes' : 'no'})`],
   ['Memory', `${Math.round(os.totalmem() / 2 ** 30)} GiB`],
@@ -27,12 +27,12 @@ const machine = [
   ['Node (benchmarks, wrangler)', node.node ?? process.version],
   ['wrangler / workerd', `${pkgVersion('node_modules/wrangler/package.json')} / ${sh(path.join(ROOT, 'node_modules/.bin/workerd'), ['--version']).replace(/^workerd /, '')}`],
   ['wrk', sh('sh', ['-c', 'wrk -v 2>&1 | head -1'])],
-  ['Date', new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC'],
+  ['Date', `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`],
 ];
 
 const fmt = (n, d = 0) => (n === undefined || n === null || Number.isNaN(n) ? '-' : Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 const table = (head, rows) => {
-  const lines = [`| ${head.join(' | ')} |`, `|${head.map((h, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
   return lines.join('\n');
 };

@@ -172,8 +172,11 @@ async function measure(cases) {
       c.n = SMOKE_ITERATIONS;
     } else {
       let probe = 100;
-      let ns;
-      while ((ns = await timeLoop(c, probe)) < 10e6) probe *= 2;
+      let ns = await timeLoop(c, probe);
+      while (ns < 10e6) {
+        probe *= 2;
+        ns = await timeLoop(c, probe);
+      }
       c.n = Math.max(100, Math.min(1_000_000, Math.round((TARGET_ROUND_NS * probe) / ns)));
     }
     c.samples = [];

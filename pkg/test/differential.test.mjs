@@ -59,7 +59,7 @@ it('the package and the native crate agree on every token', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'taskgate-diff-'));
   const env = path.join(dir, 'vars');
   writeFileSync(env, `BETTER_AUTH_SECRETS=${RING}\n`);
-  const input = tokens.map((t) => JSON.stringify(t)).join('\n') + '\n';
+  const input = `${tokens.map((t) => JSON.stringify(t)).join('\n')}\n`;
   const out = execFileSync(CLI, ['verify-batch', '--now', String(NOW), '--env-file', env], { input, maxBuffer: 64 << 20 }).toString();
   const native = out.trim().split('\n').map((l) => JSON.parse(l));
   assert.equal(native.length, tokens.length);

@@ -102,7 +102,7 @@ describe('a JWK Set fetched from jwksUrl', () => {
   const servers = [];
   after(() => Promise.all(servers.map((s) => new Promise((r) => s.close(r)))));
   async function serveSet(body = () => JSON.stringify(RULES.jwks)) {
-    const server = createServer((req, res) => {
+    const server = createServer((_req, res) => {
       server.fetches += 1;
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(body());

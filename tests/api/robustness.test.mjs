@@ -25,7 +25,7 @@ describe('bodies', () => {
   });
   it('a body of exactly 64 KiB is read (and then validated)', async () => {
     const body = JSON.stringify({ title: 'edge', description: 'x' });
-    const padded = body.slice(0, -1) + ' '.repeat(64 * 1024 - body.length) + '}';
+    const padded = `${body.slice(0, -1)}${' '.repeat(64 * 1024 - body.length)}}`;
     assert.equal(Buffer.byteLength(padded), 64 * 1024);
     const r = await api.post(BASE, padded, { headers: { 'Content-Type': 'application/json' } });
     assert.equal(r.status, 201, r.text);

@@ -3,7 +3,7 @@
 // rotated key is picked up without a restart, 200 concurrent requests on a cold cache make one
 // fetch, and with no key set at all asymmetric tokens get 503 keys_unavailable while HS256 works.
 // The package verifies the same tokens with the fetched set.
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { jwt } from 'better-auth/plugins';
 import { WorkerServer, freePort } from '../lib/worker.mjs';

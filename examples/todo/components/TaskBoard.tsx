@@ -115,6 +115,9 @@ export function TaskBoard({ userId }: { userId: string }) {
   // shown (each change reads the list again when it is done).
   const changing = useRef(0);
 
+  // The list is read again when the view (`key`, from which `view` is derived) or `version`
+  // (`refresh()`) changes, and only then: `show` and `view` are read, not watched.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: key and version are the triggers, as said above
   useEffect(() => {
     let live = true;
     setLoading(true);
@@ -129,8 +132,6 @@ export function TaskBoard({ userId }: { userId: string }) {
       .catch((e) => { if (live) setLoadError(messageOf(e)); })
       .finally(() => { if (live) setLoading(false); });
     return () => { live = false; };
-    // `view` is derived from `key`; `show` changes with it.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, key, version]);
 
   const refresh = () => setVersion((v) => v + 1);
@@ -229,6 +230,7 @@ export function TaskBoard({ userId }: { userId: string }) {
       <section className="card" aria-labelledby="list-heading">
         <h2 id="list-heading" tabIndex={-1} ref={headingRef}>Your tasks</h2>
         {!(data !== null && total === 0 && !filtered) && (
+        // biome-ignore lint/a11y/useSemanticElements: <form role="search"> is the ARIA search landmark; a <search> element would change the markup the page and its test are built on
         <form role="search" aria-label="Filter tasks" className="filters" onSubmit={(e) => { e.preventDefault(); show({ q: search.trim(), tag: tag.trim() }); }}>
           <div className="field search">
             <label htmlFor="filter-q">Search</label>

@@ -4,7 +4,7 @@
  */
 export function safeNext(raw: string | string[] | null | undefined, fallback = '/tasks'): string {
   const value = Array.isArray(raw) ? raw[0] : raw;
-  if (!value || !value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
+  if (!value?.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return fallback;
   try {
     const url = new URL(value, 'http://app.invalid');
     if (url.origin !== 'http://app.invalid') return fallback;
