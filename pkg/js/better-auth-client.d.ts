@@ -1,3 +1,4 @@
+import type { BetterFetch } from 'better-auth/client';
 import type { taskgate } from './better-auth.js';
 
 /** A token could not be had: `status` is the token endpoint's HTTP status (401: no session; 0: no answer). */
@@ -49,7 +50,7 @@ export declare const taskgateClient: (options?: TaskgateClientOptions) => {
     name: string;
     hooks: { onSuccess(context: { request: { url: string | URL } }): void };
   }[];
-  getActions: ($fetch: any) => TaskgateActions;
+  getActions: ($fetch: BetterFetch) => TaskgateActions;
 };
 
 export interface UnauthorizedInfo {

@@ -18,6 +18,10 @@ const SESSION_CHANGES = /\/(?:sign-out|sign-in\/[^/]+|sign-up\/[^/]+|revoke-sess
 
 /** A token could not be had: `status` is the token endpoint's HTTP status (0: no answer). */
 export class TaskgateTokenError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ status?: number, code?: string, cause?: unknown }} [init]
+   */
   constructor(message, { status = 0, code, cause } = {}) {
     super(message, cause === undefined ? undefined : { cause });
     this.name = 'TaskgateTokenError';
@@ -26,6 +30,7 @@ export class TaskgateTokenError extends Error {
   }
 }
 
+/** @param {unknown} url */
 const pathOf = (url) => {
   try {
     return new URL(String(url), 'http://localhost').pathname;
@@ -41,6 +46,8 @@ const pathOf = (url) => {
  * Options: `refreshBefore` (seconds, default 60): a cached token is used until this long before
  * its `expiresAt`; `now` (a function returning milliseconds, default `Date.now`): the clock, for
  * tests. Use one `taskgateClient()` per auth client: the cache lives in the plugin instance.
+ *
+ * @type {typeof import('./better-auth-client.js').taskgateClient} the declared type (better-auth-client.d.ts)
  */
 export const taskgateClient = (options = {}) => {
   const refreshBefore = options.refreshBefore ?? DEFAULT_REFRESH_BEFORE;
@@ -48,7 +55,9 @@ export const taskgateClient = (options = {}) => {
     throw new TypeError('taskgateClient: options.refreshBefore must be a number of seconds >= 0');
   }
   const now = options.now ?? Date.now;
+  /** @type {{ token: string, expiresAt: number } | null} */
   let cached = null; // { token, expiresAt (s) }
+  /** @type {Promise<string> | null} */
   let inflight = null; // the shared request: Promise<string>
   let generation = 0; // bumped by clear(): a request started before it is never cached
 
@@ -60,12 +69,14 @@ export const taskgateClient = (options = {}) => {
 
   const fresh = () => cached !== null && now() < (cached.expiresAt - refreshBefore) * 1000;
 
+  /** @param {import('better-auth/client').BetterFetch} $fetch */
   const request = async ($fetch) => {
     const started = generation;
+    /** @type {{ data: { token?: unknown, expiresAt?: unknown } | null, error: { status: number, statusText: string, message?: string, code?: string } | null } | undefined} */
     let res;
     try {
       res = await $fetch(TOKEN_PATH, { method: 'GET', throw: false });
-    } catch (e) {
+    } catch (/** @type {any} */ e) {
       throw new TaskgateTokenError(`the TaskGate token endpoint could not be reached (${e?.message ?? e})`, { status: 0, cause: e });
     }
     const { data, error } = res ?? {};
@@ -87,7 +98,7 @@ export const taskgateClient = (options = {}) => {
   return {
     id: 'taskgate',
     // Type-level only (see the .d.ts): the server plugin, for Better Auth's inference.
-    $InferServerPlugin: {},
+    $InferServerPlugin: /** @type {ReturnType<typeof import('./better-auth-client.js').taskgateClient>['$InferServerPlugin']} */ ({}),
     pathMethods: { [TOKEN_PATH]: 'GET' },
     fetchPlugins: [
       {
@@ -108,7 +119,7 @@ export const taskgateClient = (options = {}) => {
          * server for a new one. Rejects with a TaskgateTokenError (`status` 401: no session).
          */
         token: ({ force = false } = {}) => {
-          if (!force && fresh()) return Promise.resolve(cached.token);
+          if (!force && fresh()) return Promise.resolve(/** @type {{ token: string }} */ (cached).token);
           if (!inflight) {
             const p = request($fetch).finally(() => {
               if (inflight === p) inflight = null;
@@ -132,7 +143,10 @@ function goToLogin() {
   }
 }
 
-/** Whether a fetch body can be sent a second time. */
+/**
+ * Whether a fetch body can be sent a second time.
+ * @param {RequestInit['body']} body
+ */
 const resendable = (body) => !(typeof ReadableStream !== 'undefined' && body instanceof ReadableStream);
 
 /**
@@ -153,6 +167,9 @@ const resendable = (body) => !(typeof ReadableStream !== 'undefined' && body ins
  *
  * `onUnauthorized` default: in a browser, `location.assign('/login?next=' + path and query)`;
  * elsewhere nothing. It gets `{ response?, error? }`. `fetch` defaults to `globalThis.fetch`.
+ *
+ * @param {Partial<import('./better-auth-client.js').ApiFetchOptions>} [options] (authClient is required: TypeError without it)
+ * @returns {ReturnType<typeof import('./better-auth-client.js').createApiFetch>}
  */
 export function createApiFetch({ baseURL, authClient, onUnauthorized = goToLogin, fetch: fetchImpl } = {}) {
   if (typeof authClient?.taskgate?.token !== 'function') {
@@ -162,6 +179,7 @@ export function createApiFetch({ baseURL, authClient, onUnauthorized = goToLogin
   const base = baseURL === undefined || baseURL === null ? '' : String(baseURL).replace(/\/+$/, '');
   const send = fetchImpl ?? ((input, init) => globalThis.fetch(input, init));
 
+  /** @param {string} path */
   const resolve = (path) => {
     const p = String(path);
     if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(p)) {
@@ -171,16 +189,25 @@ export function createApiFetch({ baseURL, authClient, onUnauthorized = goToLogin
     return base === '' ? p : `${base}${p.startsWith('/') ? '' : '/'}${p}`;
   };
 
+  /**
+   * @param {string} url
+   * @param {RequestInit} init
+   * @param {string} token
+   */
   const call = (url, init, token) => {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token}`);
     return send(url, { ...init, headers, credentials: 'omit' });
   };
 
+  /**
+   * @param {boolean} force
+   * @param {Response} [response]
+   */
   const tokenOr401 = async (force, response) => {
     try {
       return await authClient.taskgate.token(force ? { force: true } : undefined);
-    } catch (error) {
+    } catch (/** @type {any} */ error) {
       if (error?.status === 401) await onUnauthorized({ response, error });
       throw error;
     }
@@ -193,7 +220,7 @@ export function createApiFetch({ baseURL, authClient, onUnauthorized = goToLogin
     let token;
     try {
       token = await tokenOr401(true, first);
-    } catch (error) {
+    } catch (/** @type {any} */ error) {
       if (error?.status === 401) return first; // the session is gone: onUnauthorized was called
       throw error;
     }

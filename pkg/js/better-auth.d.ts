@@ -1,4 +1,8 @@
-import type { AuthContext, StrictEndpoint } from 'better-auth';
+import type { AuthContext, EndpointOptions, StrictEndpoint } from 'better-auth';
+import type { sensitiveSessionMiddleware, sessionMiddleware } from 'better-auth/api';
+
+/** An endpoint's OpenAPI description, as Better Auth's OpenAPI generator reads it. */
+type OpenApiOperation = NonNullable<NonNullable<EndpointOptions['metadata']>['openapi']>;
 
 export interface TaskgateOptions {
   /** The token's lifetime in seconds (a whole number, 1 to 31536000; default 900), capped by the session's expiry. */
@@ -39,8 +43,9 @@ export declare const taskgate: (options?: TaskgateOptions) => {
       {
         method: 'GET';
         requireHeaders: true;
-        use: any[];
-        metadata: { noStore: true; openapi: Record<string, unknown> };
+        /** `sensitiveSessionMiddleware`, or `sessionMiddleware` with `authoritativeSession: false`. */
+        use: (typeof sensitiveSessionMiddleware | typeof sessionMiddleware)[];
+        metadata: { noStore: true; openapi: OpenApiOperation };
       },
       TaskgateToken
     >;

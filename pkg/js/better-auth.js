@@ -17,10 +17,12 @@ const MIN_SECRET_BYTES = LIMITS.min_key_bytes;
 const DEFAULT_EXPIRES_IN = 900;
 const MAX_EXPIRES_IN = 31_536_000; // one year: a token is meant to be short-lived
 
+/** @type {(message: string) => never} */
 const fail = (message) => {
   throw new BetterAuthError(`taskgate: ${message}`);
 };
 
+/** @param {import('./better-auth.js').TaskgateOptions} options */
 function checkOptions(options) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) fail('options must be an object');
   const { expiresIn = DEFAULT_EXPIRES_IN, issuer, audience, authoritativeSession = true } = options;
@@ -41,10 +43,14 @@ function checkOptions(options) {
  * BETTER_AUTH_SECRETS, `secretConfig = { keys, currentVersion }`) the ring `"<version>:<value>"`
  * of the current one (so the header gets `kid: "<version>"`); else the single secret string.
  * Throws a BetterAuthError naming the problem (never the secret) when TaskGate cannot use it.
+ * @param {Pick<import('better-auth').AuthContext, 'secret' | 'secretConfig'>} authContext
+ * @returns {string | { secrets: string }}
  */
 function signingKey(authContext) {
   const config = authContext.secretConfig;
+  /** @type {string | undefined} */
   let value;
+  /** @type {number | null} */
   let version = null;
   if (config && typeof config === 'object' && config.keys instanceof Map) {
     version = config.currentVersion;
@@ -84,6 +90,8 @@ function signingKey(authContext) {
  *   (`sensitiveSessionMiddleware`), bypassing the cookie cache, so a signed-out or revoked session
  *   cannot mint tokens; `false` uses `sessionMiddleware`, which trusts the cookie cache
  *   (`session.cookieCache`) until it expires: one database read less per token.
+ *
+ * @type {typeof import('./better-auth.js').taskgate} the declared type (better-auth.d.ts)
  */
 export const taskgate = (options = {}) => {
   const opts = checkOptions(options);
@@ -136,6 +144,7 @@ export const taskgate = (options = {}) => {
             throw APIError.from('UNAUTHORIZED', { message: 'Unauthorized', code: 'UNAUTHORIZED' });
           }
           const exp = Math.min(now + opts.expiresIn, sessionEnds);
+          /** @type {Record<string, unknown>} */
           const claims = { sub: String(user.id), sid: String(session.id) };
           if (typeof user.email === 'string' && user.email !== '') claims.email = user.email;
           if (opts.issuer !== undefined) claims.iss = opts.issuer;

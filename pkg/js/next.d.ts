@@ -1,9 +1,13 @@
 import type { NextRequest, NextResponse } from 'next/server';
-import type { Keys, VerifyOptions } from './index.js';
+import type { FullKeys } from './full.js';
+import type { VerifyOptions } from './index.js';
 
 export interface ProxyOptions {
-  /** Default: `BETTER_AUTH_SECRETS` or else `BETTER_AUTH_SECRET` from `process.env`. */
-  keys?: Keys;
+  /**
+   * Default: `BETTER_AUTH_SECRETS` or else `BETTER_AUTH_SECRET` from `process.env`. Also a JWK Set
+   * (`{ jwks }`) or its URL (`{ jwksUrl }`), beside a secret or not: the proxy verifies with the full build.
+   */
+  keys?: FullKeys;
   /** Verification options (leeway, issuer, audience, ...). */
   verify?: VerifyOptions;
   /** A cookie holding a TaskGate token, read when the request has no `Authorization` header. */

@@ -7,6 +7,7 @@ import { NextResponse } from 'next/server';
 import { createVerifier, refusalOf, TokenError } from '#full';
 
 const DEFAULT_OWNER = /^\/api\/([^/]+)\/tasks(?:\/|$)/;
+/** @type {(p: string, prefix: string) => boolean} */
 const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
 
 /**
@@ -23,6 +24,9 @@ const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
  * `x-user-id`; the value is percent-encoded with encodeURIComponent, since a user id may hold
  * characters a header cannot), `owner(pathname)` (the user a path belongs to; default
  * `/api/{user_id}/tasks...`).
+ *
+ * @param {import('./next.js').ProxyOptions} [options]
+ * @returns {ReturnType<typeof import('./next.js').createProxy>}
  */
 export function createProxy(options = {}) {
   const {
@@ -42,7 +46,9 @@ export function createProxy(options = {}) {
       try { return decodeURIComponent(m[1]); } catch { return null; }
     },
   } = options;
+  /** @type {import('#full').FullVerifier | import('#full').FetchingVerifier | undefined} */
   let verifier;
+  /** @type {import('#full').TokenError | undefined} */
   let misconfigured;
   const getVerifier = () => {
     if (!verifier && !misconfigured) {
@@ -55,6 +61,7 @@ export function createProxy(options = {}) {
     }
     return verifier;
   };
+  /** @param {Omit<import('#full').Refused, 'ok' | 'error'>} refusal */
   const refusal = ({ status, challenge, body }) => new NextResponse(body, {
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(challenge ? { 'www-authenticate': challenge } : {}) },
@@ -68,7 +75,8 @@ export function createProxy(options = {}) {
     if (isPublic(pathname)) return NextResponse.next({ request: { headers } });
     const api = isApi(pathname);
     const v = getVerifier(); // a missing or weak secret is reported even without a token
-    if (!v) return refusal(refusalOf(misconfigured));
+    // No verifier: its creation failed, and `misconfigured` holds why.
+    if (!v) return refusal(refusalOf(/** @type {import('#full').TokenError} */ (misconfigured)));
     const pathUser = owner(pathname);
     // Asymmetric signatures are checked by the runtime's WebCrypto (Node, Edge).
     const result = await v.authorizeAsync({
