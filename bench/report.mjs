@@ -16,21 +16,45 @@ const workerd = load('workerd');
 const sizes = load('sizes');
 const asym = { native: load('native-asymmetric'), node: load('node-asymmetric'), workerd: load('workerd-asymmetric') };
 
-const sh = (cmd, args) => { try { return execFileSync(cmd, args, { encoding: 'utf8' }).trim(); } catch { return '?'; } };
-const pkgVersion = (p) => { try { return JSON.parse(readFileSync(path.join(ROOT, p), 'utf8')).version; } catch { return '?'; } };
-const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [undefined, os.cpus()[0]?.model ?? '?'])[1];
+const sh = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { encoding: 'utf8' }).trim();
+  } catch {
+    return '?';
+  }
+};
+const pkgVersion = (p) => {
+  try {
+    return JSON.parse(readFileSync(path.join(ROOT, p), 'utf8')).version;
+  } catch {
+    return '?';
+  }
+};
+const cpu = (readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/) ?? [
+  undefined,
+  os.cpus()[0]?.model ?? '?',
+])[1];
 const machine = [
-  ['CPU', `${cpu} (${os.cpus().length} cores; SHA extensions: ${/\bsha_ni\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'yes' : 'no'})`],
+  [
+    'CPU',
+    `${cpu} (${os.cpus().length} cores; SHA extensions: ${/\bsha_ni\b/.test(readFileSync('/proc/cpuinfo', 'utf8')) ? 'yes' : 'no'})`,
+  ],
   ['Memory', `${Math.round(os.totalmem() / 2 ** 30)} GiB`],
   ['OS', `${sh('sh', ['-c', '. /etc/os-release && echo "$PRETTY_NAME"'])}, Linux ${os.release()}`],
   ['Rust', sh('rustc', ['--version'])],
   ['Node (benchmarks, wrangler)', node.node ?? process.version],
-  ['wrangler / workerd', `${pkgVersion('node_modules/wrangler/package.json')} / ${sh(path.join(ROOT, 'node_modules/.bin/workerd'), ['--version']).replace(/^workerd /, '')}`],
+  [
+    'wrangler / workerd',
+    `${pkgVersion('node_modules/wrangler/package.json')} / ${sh(path.join(ROOT, 'node_modules/.bin/workerd'), ['--version']).replace(/^workerd /, '')}`,
+  ],
   ['wrk', sh('sh', ['-c', 'wrk -v 2>&1 | head -1'])],
   ['Date', `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`],
 ];
 
-const fmt = (n, d = 0) => (n === undefined || n === null || Number.isNaN(n) ? '-' : Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const fmt = (n, d = 0) =>
+  n === undefined || n === null || Number.isNaN(n)
+    ? '-'
+    : Number(n).toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const table = (head, rows) => {
   const lines = [`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
   for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
@@ -45,40 +69,120 @@ const goal = (text, ok, detail) => goals.push({ text, ok, detail });
 const nTg = find(native.rows, 'taskgate-verify');
 const nJwt = find(native.rows, 'jsonwebtoken');
 const nFloor = find(native.rows, 'floor');
-const nativeTable = table(['library', 'version', 'median ns/verify', 'min', 'max', 'x taskgate', 'allocs', 'bytes'],
-  native.rows.map((r) => [r.name, r.version, fmt(r.median_ns), fmt(r.min_ns), fmt(r.max_ns), fmt(r.median_ns / nTg.median_ns, 2), fmt(r.allocs), fmt(r.alloc_bytes)]));
-goal('Native: at least 1.5x jsonwebtoken', nJwt.median_ns / nTg.median_ns >= 1.5, `${fmt(nJwt.median_ns / nTg.median_ns, 2)}x`);
-goal('Native: within 3x of the HMAC floor', nTg.median_ns / nFloor.median_ns <= 3, `${fmt(nTg.median_ns / nFloor.median_ns, 2)}x the floor`);
-goal('Native: at most 2 allocations per verify', nTg.allocs <= 2, `${nTg.allocs} allocation(s), ${nTg.alloc_bytes} bytes`);
+const nativeTable = table(
+  ['library', 'version', 'median ns/verify', 'min', 'max', 'x taskgate', 'allocs', 'bytes'],
+  native.rows.map((r) => [
+    r.name,
+    r.version,
+    fmt(r.median_ns),
+    fmt(r.min_ns),
+    fmt(r.max_ns),
+    fmt(r.median_ns / nTg.median_ns, 2),
+    fmt(r.allocs),
+    fmt(r.alloc_bytes),
+  ]),
+);
+goal(
+  'Native: at least 1.5x jsonwebtoken',
+  nJwt.median_ns / nTg.median_ns >= 1.5,
+  `${fmt(nJwt.median_ns / nTg.median_ns, 2)}x`,
+);
+goal(
+  'Native: within 3x of the HMAC floor',
+  nTg.median_ns / nFloor.median_ns <= 3,
+  `${fmt(nTg.median_ns / nFloor.median_ns, 2)}x the floor`,
+);
+goal(
+  'Native: at most 2 allocations per verify',
+  nTg.allocs <= 2,
+  `${nTg.allocs} allocation(s), ${nTg.alloc_bytes} bytes`,
+);
 
 // Node.
 const jTg = node.rows.find((r) => r.name === 'taskgate-verify');
 const jFast = find(node.rows, 'fast-jwt');
 const jJose = find(node.rows, 'jose');
 const jFloor = find(node.rows, 'floor: node:crypto');
-const nodeTable = table(['library', 'version', 'median ns/verify', 'min', 'max', 'verifies/s', 'x taskgate'],
-  node.rows.map((r) => [r.name, r.version, fmt(r.median_ns), fmt(r.min_ns), fmt(r.max_ns), fmt(r.ops_per_s), fmt(r.median_ns / jTg.median_ns, 2)]));
-goal('Node: at least 3x the verifications/s of fast-jwt', jFast.median_ns / jTg.median_ns >= 3, `${fmt(jFast.median_ns / jTg.median_ns, 2)}x`);
+const nodeTable = table(
+  ['library', 'version', 'median ns/verify', 'min', 'max', 'verifies/s', 'x taskgate'],
+  node.rows.map((r) => [
+    r.name,
+    r.version,
+    fmt(r.median_ns),
+    fmt(r.min_ns),
+    fmt(r.max_ns),
+    fmt(r.ops_per_s),
+    fmt(r.median_ns / jTg.median_ns, 2),
+  ]),
+);
+goal(
+  'Node: at least 3x the verifications/s of fast-jwt',
+  jFast.median_ns / jTg.median_ns >= 3,
+  `${fmt(jFast.median_ns / jTg.median_ns, 2)}x`,
+);
 goal('Node: at least 20x jose', jJose.median_ns / jTg.median_ns >= 20, `${fmt(jJose.median_ns / jTg.median_ns, 1)}x`);
-goal('Node: within 1.5x of the node:crypto floor', jTg.median_ns / jFloor.median_ns <= 1.5, `${fmt(jTg.median_ns / jFloor.median_ns, 2)}x the floor`);
+goal(
+  'Node: within 1.5x of the node:crypto floor',
+  jTg.median_ns / jFloor.median_ns <= 1.5,
+  `${fmt(jTg.median_ns / jFloor.median_ns, 2)}x the floor`,
+);
 
 // workerd: requests/s, latency and CPU per request (see bench/workerd/cpu.mjs for what each process is).
 const ms = (x) => fmt(x, 2);
 const wRow = (name) => workerd.load.find((r) => r.name === name);
-const baseOf = (r) => r.name.startsWith('floor') ? undefined : wRow(`${r.name.startsWith('baseline, fixed') || r.name.includes('fixed store') ? 'baseline, fixed store' : 'baseline'} ${r.name.endsWith('POST /tasks') ? 'POST /tasks' : 'GET /tasks'}`);
-const loadTable = table(['Worker, route', 'requests/s', 'min-max', 'x baseline', 'p50 ms', 'p99 ms', 'CPU ms/request: Worker runtime', 'x baseline', "wrangler's proxy", 'wrangler (Node)'],
+const baseOf = (r) =>
+  r.name.startsWith('floor')
+    ? undefined
+    : wRow(
+        `${r.name.startsWith('baseline, fixed') || r.name.includes('fixed store') ? 'baseline, fixed store' : 'baseline'} ${r.name.endsWith('POST /tasks') ? 'POST /tasks' : 'GET /tasks'}`,
+      );
+const loadTable = table(
+  [
+    'Worker, route',
+    'requests/s',
+    'min-max',
+    'x baseline',
+    'p50 ms',
+    'p99 ms',
+    'CPU ms/request: Worker runtime',
+    'x baseline',
+    "wrangler's proxy",
+    'wrangler (Node)',
+  ],
   workerd.load.map((r) => {
     const b = baseOf(r);
     const range = r.rps_min === undefined ? '-' : `${fmt(r.rps_min)}-${fmt(r.rps_max)}`;
-    return [r.name, fmt(r.rps), range, r.rps_x_baseline !== undefined ? fmt(r.rps_x_baseline, 2) : '-', fmt(r.p50_ms, 1), fmt(r.p99_ms, 1), r.cpu_ms ? `${ms(r.cpu_ms.runtime)} (${ms(r.cpu_runtime_min)}-${ms(r.cpu_runtime_max)})` : '-',
-      r.cpu_x_baseline !== undefined ? fmt(r.cpu_x_baseline, 2) : r.cpu_ms && b?.cpu_ms ? fmt(r.cpu_ms.runtime / b.cpu_ms.runtime, 2) : '-', r.cpu_ms ? ms(r.cpu_ms.proxy) : '-', r.cpu_ms ? ms(r.cpu_ms.wrangler) : '-'];
-  }));
+    return [
+      r.name,
+      fmt(r.rps),
+      range,
+      r.rps_x_baseline !== undefined ? fmt(r.rps_x_baseline, 2) : '-',
+      fmt(r.p50_ms, 1),
+      fmt(r.p99_ms, 1),
+      r.cpu_ms ? `${ms(r.cpu_ms.runtime)} (${ms(r.cpu_runtime_min)}-${ms(r.cpu_runtime_max)})` : '-',
+      r.cpu_x_baseline !== undefined
+        ? fmt(r.cpu_x_baseline, 2)
+        : r.cpu_ms && b?.cpu_ms
+          ? fmt(r.cpu_ms.runtime / b.cpu_ms.runtime, 2)
+          : '-',
+      r.cpu_ms ? ms(r.cpu_ms.proxy) : '-',
+      r.cpu_ms ? ms(r.cpu_ms.wrangler) : '-',
+    ];
+  }),
+);
 // Where the runtime's CPU goes: the fixed-store builds are each Worker's own code; the database is the
 // difference to the same Worker on D1; static assets the difference between as shipped and API only.
 const splitRows = [];
 for (const route of ['GET /tasks', 'POST /tasks']) {
   const cpu = (name) => wRow(`${name} ${route}`)?.cpu_ms?.runtime;
-  const [tg, api, tgFixed, bl, blFixed, floor] = ['TaskGate', 'TaskGate API only', 'TaskGate API only, fixed store', 'baseline', 'baseline, fixed store', 'floor (fixed answer and log line only)'].map(cpu);
+  const [tg, api, tgFixed, bl, blFixed, floor] = [
+    'TaskGate',
+    'TaskGate API only',
+    'TaskGate API only, fixed store',
+    'baseline',
+    'baseline, fixed store',
+    'floor (fixed answer and log line only)',
+  ].map(cpu);
   if ([tg, api, tgFixed, bl, blFixed].some((x) => x === undefined)) continue;
   const part = (what, t, b) => splitRows.push([route, what, ms(t), ms(b), b > 0 ? fmt(t / b, 2) : '-']);
   if (floor !== undefined) {
@@ -91,71 +195,180 @@ for (const route of ['GET /tasks', 'POST /tasks']) {
   part('total as shipped', tg, bl);
   part('total, API only', api, bl);
 }
-const splitTable = splitRows.length ? table(['route', 'part of the Worker runtime\'s CPU', 'TaskGate ms/request', 'baseline ms/request', 'x baseline'], splitRows) : '';
+const splitTable = splitRows.length
+  ? table(
+      ['route', "part of the Worker runtime's CPU", 'TaskGate ms/request', 'baseline ms/request', 'x baseline'],
+      splitRows,
+    )
+  : '';
 for (const route of ['GET /tasks', 'POST /tasks']) {
   const t = workerd.load.find((r) => r.name === `TaskGate ${route}`);
   const b = find(workerd.load, `baseline ${route}`);
   const xr = (r) => r.rps_x_baseline ?? r.rps / b.rps;
   const xc = (r) => r.cpu_x_baseline ?? r.cpu_ms.runtime / b.cpu_ms.runtime;
-  goal(`workerd ${route}: requests/s at least 1.2x the baseline's`, xr(t) >= 1.2, `${fmt(xr(t), 2)}x (${fmt(t.rps)} vs ${fmt(b.rps)})`);
-  goal(`workerd ${route}: p99 no worse than the baseline's`, t.p99_ms <= b.p99_ms, `${fmt(t.p99_ms, 1)} ms vs ${fmt(b.p99_ms, 1)} ms`);
-  if (t.cpu_ms) goal(`workerd ${route}: CPU per request at most 0.8x the baseline's (Worker runtime process)`, xc(t) <= 0.8, `${fmt(xc(t), 2)}x (${ms(t.cpu_ms.runtime)} vs ${ms(b.cpu_ms.runtime)} ms)`);
+  goal(
+    `workerd ${route}: requests/s at least 1.2x the baseline's`,
+    xr(t) >= 1.2,
+    `${fmt(xr(t), 2)}x (${fmt(t.rps)} vs ${fmt(b.rps)})`,
+  );
+  goal(
+    `workerd ${route}: p99 no worse than the baseline's`,
+    t.p99_ms <= b.p99_ms,
+    `${fmt(t.p99_ms, 1)} ms vs ${fmt(b.p99_ms, 1)} ms`,
+  );
+  if (t.cpu_ms)
+    goal(
+      `workerd ${route}: CPU per request at most 0.8x the baseline's (Worker runtime process)`,
+      xc(t) <= 0.8,
+      `${fmt(xc(t), 2)}x (${ms(t.cpu_ms.runtime)} vs ${ms(b.cpu_ms.runtime)} ms)`,
+    );
   const a = find(workerd.load, `TaskGate API only ${route}`);
   if (a) {
-    goal(`workerd ${route}, API only (no static assets): requests/s at least 1.2x the baseline's`, xr(a) >= 1.2, `${fmt(xr(a), 2)}x (${fmt(a.rps)} vs ${fmt(b.rps)})`);
-    if (a.cpu_ms) goal(`workerd ${route}, API only: CPU per request at most 0.8x the baseline's`, xc(a) <= 0.8, `${fmt(xc(a), 2)}x (${ms(a.cpu_ms.runtime)} vs ${ms(b.cpu_ms.runtime)} ms)`);
+    goal(
+      `workerd ${route}, API only (no static assets): requests/s at least 1.2x the baseline's`,
+      xr(a) >= 1.2,
+      `${fmt(xr(a), 2)}x (${fmt(a.rps)} vs ${fmt(b.rps)})`,
+    );
+    if (a.cpu_ms)
+      goal(
+        `workerd ${route}, API only: CPU per request at most 0.8x the baseline's`,
+        xc(a) <= 0.8,
+        `${fmt(xc(a), 2)}x (${ms(a.cpu_ms.runtime)} vs ${ms(b.cpu_ms.runtime)} ms)`,
+      );
   }
 }
 const wTg = workerd.verify[0];
-const verifyTable = workerd.verify.length === 0 ? '' : table(['inside workerd', 'ns per verify', 'x taskgate'], workerd.verify.map((r) => [r.name, fmt(r.median_ns), fmt(r.median_ns / wTg.median_ns, 2)]));
+const verifyTable =
+  workerd.verify.length === 0
+    ? ''
+    : table(
+        ['inside workerd', 'ns per verify', 'x taskgate'],
+        workerd.verify.map((r) => [r.name, fmt(r.median_ns), fmt(r.median_ns / wTg.median_ns, 2)]),
+      );
 
 // Asymmetric tokens (Better Auth's jwt() plugin): each suite's rows per algorithm, as ratios to taskgate.
 const ALGS = ['EdDSA', 'ES256', 'RS256'];
-const asymTable = (rows, ours, extra = () => []) => table(['alg', 'implementation', 'median ns/verify', `x ${ours}`, ...extra(null)],
-  ALGS.flatMap((alg) => {
-    const mine = rows.find((r) => r.alg === alg && (r.name ?? r.impl).startsWith(ours));
-    return rows.filter((r) => r.alg === alg).map((r) => [alg, r.name ?? r.impl, fmt(r.median_ns), mine ? fmt(r.median_ns / mine.median_ns, 2) : '-', ...extra(r)]);
-  }));
+const asymTable = (rows, ours, extra = () => []) =>
+  table(
+    ['alg', 'implementation', 'median ns/verify', `x ${ours}`, ...extra(null)],
+    ALGS.flatMap((alg) => {
+      const mine = rows.find((r) => r.alg === alg && (r.name ?? r.impl).startsWith(ours));
+      return rows
+        .filter((r) => r.alg === alg)
+        .map((r) => [
+          alg,
+          r.name ?? r.impl,
+          fmt(r.median_ns),
+          mine ? fmt(r.median_ns / mine.median_ns, 2) : '-',
+          ...extra(r),
+        ]);
+    }),
+  );
 const asymNativeTable = asymTable(asym.native.rows, 'taskgate-verify', (r) => (r ? [fmt(r.allocs)] : ['allocs']));
 const asymNodeTable = asymTable(asym.node.rows, 'taskgate-verify');
 const asymWorkerdTable = asymTable(asym.workerd.rows, 'taskgate-verify');
 // The Worker with an EdDSA token (JWK Set given inline) against the same Worker with HS256, round by round.
-const perRound = (a, b, f) => { const xs = a.runs.map((x, i) => f(x) / f(b.runs[i])).sort((p, q) => p - q); return xs[Math.floor(xs.length / 2)]; };
+const perRound = (a, b, f) => {
+  const xs = a.runs.map((x, i) => f(x) / f(b.runs[i])).sort((p, q) => p - q);
+  return xs[Math.floor(xs.length / 2)];
+};
 const eddsaRows = ['GET /tasks', 'POST /tasks'].flatMap((route) => {
   const [hs, ed] = [wRow(`TaskGate API only ${route}`), wRow(`TaskGate API only (EdDSA token) ${route}`)];
   if (!hs || !ed) return [];
-  return [[route, fmt(hs.rps), fmt(ed.rps), fmt(perRound(ed, hs, (x) => x.rps), 2), ms(hs.cpu_ms.runtime), ms(ed.cpu_ms.runtime), fmt(perRound(ed, hs, (x) => x.cpu_ms.runtime), 2)]];
+  return [
+    [
+      route,
+      fmt(hs.rps),
+      fmt(ed.rps),
+      fmt(
+        perRound(ed, hs, (x) => x.rps),
+        2,
+      ),
+      ms(hs.cpu_ms.runtime),
+      ms(ed.cpu_ms.runtime),
+      fmt(
+        perRound(ed, hs, (x) => x.cpu_ms.runtime),
+        2,
+      ),
+    ],
+  ];
 });
-const eddsaLoadTable = eddsaRows.length ? table(['TaskGate Worker, API only', 'requests/s HS256', 'requests/s EdDSA', 'x HS256', 'CPU ms/request HS256', 'CPU ms/request EdDSA', 'x HS256'], eddsaRows) : '';
+const eddsaLoadTable = eddsaRows.length
+  ? table(
+      [
+        'TaskGate Worker, API only',
+        'requests/s HS256',
+        'requests/s EdDSA',
+        'x HS256',
+        'CPU ms/request HS256',
+        'CPU ms/request EdDSA',
+        'x HS256',
+      ],
+      eddsaRows,
+    )
+  : '';
 {
   const w = (impl) => asym.workerd.rows.find((r) => r.impl === impl);
   const [tg, wasm, jose] = [w('webcrypto-eddsa'), w('wasm-eddsa'), w('jose-eddsa')];
-  goal('workerd: EdDSA verify (verifyAsync: the rules in the Wasm, the signature by WebCrypto) faster than jose', tg.median_ns < jose.median_ns,
-    `${fmt(jose.median_ns / tg.median_ns, 2)}x jose's speed (${fmt(tg.median_ns)} vs ${fmt(jose.median_ns)} ns; the signature in the Wasm: ${fmt(wasm.median_ns)} ns)`);
+  goal(
+    'workerd: EdDSA verify (verifyAsync: the rules in the Wasm, the signature by WebCrypto) faster than jose',
+    tg.median_ns < jose.median_ns,
+    `${fmt(jose.median_ns / tg.median_ns, 2)}x jose's speed (${fmt(tg.median_ns)} vs ${fmt(jose.median_ns)} ns; the signature in the Wasm: ${fmt(wasm.median_ns)} ns)`,
+  );
 }
 
 // Sizes.
-const sizeTable = table(['artifact', 'bytes', 'gzip -9'], sizes.rows.map((r) => [r.name, fmt(r.bytes), r.name.includes('tarball') ? '(already gzip)' : fmt(r.gzip)]));
-const uploadTable = sizes.upload ? table(['TaskGate Worker upload: part', 'bytes', 'gzip -9'], sizes.upload.files.map((r) => [r.name, fmt(r.bytes), fmt(r.gzip)])) : '';
+const sizeTable = table(
+  ['artifact', 'bytes', 'gzip -9'],
+  sizes.rows.map((r) => [r.name, fmt(r.bytes), r.name.includes('tarball') ? '(already gzip)' : fmt(r.gzip)]),
+);
+const uploadTable = sizes.upload
+  ? table(
+      ['TaskGate Worker upload: part', 'bytes', 'gzip -9'],
+      sizes.upload.files.map((r) => [r.name, fmt(r.bytes), fmt(r.gzip)]),
+    )
+  : '';
 const wasmTotal = sizes.upload ? sizes.upload.wasm.reduce((a, p) => a + p.bytes, 0) : 0;
-const wasmTable = sizes.upload?.wasm.length ? table(['the Worker\'s Wasm, by part (code by crate, as linked)', 'bytes', 'share'], sizes.upload.wasm.map((p) => [p.name, fmt(p.bytes), `${fmt((100 * p.bytes) / wasmTotal, 1)} %`])) : '';
+const wasmTable = sizes.upload?.wasm.length
+  ? table(
+      ["the Worker's Wasm, by part (code by crate, as linked)", 'bytes', 'share'],
+      sizes.upload.wasm.map((p) => [p.name, fmt(p.bytes), `${fmt((100 * p.bytes) / wasmTotal, 1)} %`]),
+    )
+  : '';
 const wasm = find(sizes.rows, 'taskgate-verify: Wasm');
-goal('Size: the package Wasm at most 40 KB gzip', wasm.gzip <= 40_000, `${fmt(wasm.gzip)} bytes gzip (${fmt(wasm.bytes)} raw)`);
+goal(
+  'Size: the package Wasm at most 40 KB gzip',
+  wasm.gzip <= 40_000,
+  `${fmt(wasm.gzip)} bytes gzip (${fmt(wasm.bytes)} raw)`,
+);
 
-const goalTable = table(['goal', 'result', 'measured'], goals.map((g) => [g.text, g.ok ? 'met' : '**missed**', g.detail]));
+const goalTable = table(
+  ['goal', 'result', 'measured'],
+  goals.map((g) => [g.text, g.ok ? 'met' : '**missed**', g.detail]),
+);
 const nodeMax = Math.max(...node.rows.map((r) => r.ops_per_s));
 const chart = [
   'Node: verifications per second (longer is better)',
   ...node.rows.map((r) => `${r.name.padEnd(42)} ${bar(r.ops_per_s, nodeMax)} ${fmt(r.ops_per_s)}`),
   '',
   'Native: ns per verify (shorter is better)',
-  ...native.rows.map((r) => `${r.name.padEnd(42)} ${bar(r.median_ns, Math.max(...native.rows.map((x) => x.median_ns)))} ${fmt(r.median_ns)}`),
+  ...native.rows.map(
+    (r) =>
+      `${r.name.padEnd(42)} ${bar(r.median_ns, Math.max(...native.rows.map((x) => x.median_ns)))} ${fmt(r.median_ns)}`,
+  ),
   '',
   'workerd: requests per second (longer is better)',
-  ...workerd.load.map((r) => `${r.name.padEnd(42)} ${bar(r.rps, Math.max(...workerd.load.map((x) => x.rps)))} ${fmt(r.rps)}`),
+  ...workerd.load.map(
+    (r) => `${r.name.padEnd(42)} ${bar(r.rps, Math.max(...workerd.load.map((x) => x.rps)))} ${fmt(r.rps)}`,
+  ),
   '',
   'workerd: CPU ms per request of the Worker runtime process (shorter is better)',
-  ...workerd.load.filter((r) => r.cpu_ms).map((r) => `${r.name.padEnd(42)} ${bar(r.cpu_ms.runtime, Math.max(...workerd.load.map((x) => x.cpu_ms?.runtime ?? 0)))} ${ms(r.cpu_ms.runtime)}`),
+  ...workerd.load
+    .filter((r) => r.cpu_ms)
+    .map(
+      (r) =>
+        `${r.name.padEnd(42)} ${bar(r.cpu_ms.runtime, Math.max(...workerd.load.map((x) => x.cpu_ms?.runtime ?? 0)))} ${ms(r.cpu_ms.runtime)}`,
+    ),
 ].join('\n');
 
 const text = `# Benchmark results

@@ -10,8 +10,14 @@ export const AUDIENCE = 'taskgate-api';
 export function benchToken(now = Math.floor(Date.now() / 1000), sub = USER) {
   const header = { alg: 'HS256', typ: 'JWT' };
   const claims = {
-    iss: ISSUER, sub, aud: AUDIENCE, exp: now + 3600, iat: now,
-    jti: '8c1f4e2a9b7d4f3e8a6c5b4d3e2f1a0b', user_id: sub, user_email: 'someone@example.com',
+    iss: ISSUER,
+    sub,
+    aud: AUDIENCE,
+    exp: now + 3600,
+    iat: now,
+    jti: '8c1f4e2a9b7d4f3e8a6c5b4d3e2f1a0b',
+    user_id: sub,
+    user_email: 'someone@example.com',
   };
   const enc = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
   const input = `${enc(header)}.${enc(claims)}`;

@@ -39,25 +39,39 @@ export function partOf(name) {
   // `<A as B>::f` counts as A's (B's when A is a primitive or a reference); with LTO, inlined code
   // counts where it was inlined (the Worker's fetch handler lives mostly in js_sys's future closure).
   // The Worker's async fetch handler, with all LTO inlined into it, is one poll function.
-  if (/AssertUnwindSafe<F> as core::future::future::Future>::poll/.test(name)) return 'the Worker (taskgate_worker, with what LTO inlined into its handler)';
+  if (/AssertUnwindSafe<F> as core::future::future::Future>::poll/.test(name))
+    return 'the Worker (taskgate_worker, with what LTO inlined into its handler)';
   let n = name.replace(/\[[0-9a-f]+\]/g, '').replace(/^[<&]+(mut )?/, '');
   const as = /^([^ ]+) as ([^ >]+)/.exec(n);
   if (as && !as[1].includes('::')) n = as[2];
   if (/^\[T\] as ctutils/.test(n)) return 'signature math (ed25519-dalek, p256, p521, rsa, crypto-bigint, ...)';
-  if (/^(str|char|u8|u16|u32|u64|usize|i32|i64|f64|T|\[)\b/.test(n) || /^__multi3|^init$/.test(n)) return 'Rust core/alloc/std (formatting, strings, collections, panics)';
-  if (/^(Closure\(|[A-Z][A-Za-z0-9]*(\([^)]*\))? -> Externref|intounderlying|wasm_streams::)/.test(n)) return 'wasm-bindgen, js-sys, web-sys';
-  if (/^(taskgate_verify|hmac|sha2|digest|base64|subtle)::/.test(n)) return 'verifier (taskgate_verify, hmac, sha2, base64)';
-  if (/^(crypto_bigint|primeorder|primefield|curve25519_dalek|ed25519_dalek|ed25519|p256|p521|rsa|elliptic_curve|ecdsa|der|const_oid|sec1|wnaf|ctutils|cmov|hybrid_array|signature|pkcs1|pkcs8|spki|ff|group|rfc6979|crypto_common|block_buffer)::|as (ctutils|cmov)\b/.test(n)) return 'signature math (ed25519-dalek, p256, p521, rsa, crypto-bigint, ...)';
+  if (/^(str|char|u8|u16|u32|u64|usize|i32|i64|f64|T|\[)\b/.test(n) || /^__multi3|^init$/.test(n))
+    return 'Rust core/alloc/std (formatting, strings, collections, panics)';
+  if (/^(Closure\(|[A-Z][A-Za-z0-9]*(\([^)]*\))? -> Externref|intounderlying|wasm_streams::)/.test(n))
+    return 'wasm-bindgen, js-sys, web-sys';
+  if (/^(taskgate_verify|hmac|sha2|digest|base64|subtle)::/.test(n))
+    return 'verifier (taskgate_verify, hmac, sha2, base64)';
+  if (
+    /^(crypto_bigint|primeorder|primefield|curve25519_dalek|ed25519_dalek|ed25519|p256|p521|rsa|elliptic_curve|ecdsa|der|const_oid|sec1|wnaf|ctutils|cmov|hybrid_array|signature|pkcs1|pkcs8|spki|ff|group|rfc6979|crypto_common|block_buffer)::|as (ctutils|cmov)\b/.test(
+      n,
+    )
+  )
+    return 'signature math (ed25519-dalek, p256, p521, rsa, crypto-bigint, ...)';
   if (/^taskgate_worker::/.test(n)) return 'the Worker (taskgate_worker, with what LTO inlined into its handler)';
   if (/^(serde_json|serde|serde_core)::/.test(n)) return 'serde, serde_json';
   if (/^serde_wasm_bindgen::/.test(n)) return 'serde_wasm_bindgen';
   if (/^(worker|worker_sys)::/.test(n)) return 'workers-rs (worker, worker_sys)';
-  if (/^(wasm_bindgen|js_sys|web_sys|wasm_bindgen_futures)::|^__wbg|^__wbindgen|^__externref|externref shim/.test(n)) return 'wasm-bindgen, js-sys, web-sys';
+  if (/^(wasm_bindgen|js_sys|web_sys|wasm_bindgen_futures)::|^__wbg|^__wbindgen|^__externref|externref shim/.test(n))
+    return 'wasm-bindgen, js-sys, web-sys';
   if (/^(futures|futures_util|futures_core|futures_channel|pin_project)/.test(n)) return 'futures';
   if (/^(form_urlencoded|percent_encoding|url|idna)::/.test(n)) return 'URL pieces (form_urlencoded, percent_encoding)';
   if (/^(http|bytes|matchit|chrono|tokio|hashbrown)::/.test(n)) return 'other crates of workers-rs (http, bytes, ...)';
   if (/^(dlmalloc|__rust_alloc|__rust_dealloc|__rust_realloc|__rdl_|__rg_)/.test(n)) return 'allocator';
-  if (/^(core|alloc|std|compiler_builtins|memcpy|memmove|memset|memcmp|rust_begin_unwind|__rust)/.test(n) || /^(memcpy|memmove|memset|memcmp)$/.test(n)) return 'Rust core/alloc/std (formatting, strings, collections, panics)';
+  if (
+    /^(core|alloc|std|compiler_builtins|memcpy|memmove|memset|memcmp|rust_begin_unwind|__rust)/.test(n) ||
+    /^(memcpy|memmove|memset|memcmp)$/.test(n)
+  )
+    return 'Rust core/alloc/std (formatting, strings, collections, panics)';
   return 'other';
 }
 
@@ -69,13 +83,29 @@ export function wasmParts(file) {
   if (imports) {
     let [count, p] = leb(buf, imports.body);
     for (let i = 0; i < count; i++) {
-      for (let k = 0; k < 2; k++) { const [len, q] = leb(buf, p); p = q + len; }
+      for (let k = 0; k < 2; k++) {
+        const [len, q] = leb(buf, p);
+        p = q + len;
+      }
       const kind = buf[p++];
-      if (kind === 0) { importedFns++; p = leb(buf, p)[1]; }
-      else if (kind === 1) { p++; const [flags, q] = leb(buf, p); p = leb(buf, q)[1]; if (flags & 1) p = leb(buf, p)[1]; }
-      else if (kind === 2) { const [flags, q] = leb(buf, p); p = leb(buf, q)[1]; if (flags & 1) p = leb(buf, p)[1]; }
-      else if (kind === 3) { p += 2; }
-      else if (kind === 4) { p += 1; p = leb(buf, p)[1]; }
+      if (kind === 0) {
+        importedFns++;
+        p = leb(buf, p)[1];
+      } else if (kind === 1) {
+        p++;
+        const [flags, q] = leb(buf, p);
+        p = leb(buf, q)[1];
+        if (flags & 1) p = leb(buf, p)[1];
+      } else if (kind === 2) {
+        const [flags, q] = leb(buf, p);
+        p = leb(buf, q)[1];
+        if (flags & 1) p = leb(buf, p)[1];
+      } else if (kind === 3) {
+        p += 2;
+      } else if (kind === 4) {
+        p += 1;
+        p = leb(buf, p)[1];
+      }
     }
   }
   const names = new Map();
@@ -112,7 +142,11 @@ export function wasmParts(file) {
     else if (s.id === 0) add(`custom section "${s.name}" (not uploaded)`, s.end - s.start);
     else add('types, imports, exports, tables, globals', s.end - s.start);
   }
-  return { total: buf.length, named: names.size > 0, parts: [...parts].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes) };
+  return {
+    total: buf.length,
+    named: names.size > 0,
+    parts: [...parts].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes),
+  };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(wasmParts(process.argv[2]), null, 1));

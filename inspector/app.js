@@ -14,7 +14,12 @@ const fix = (code) => ERRORS[code]?.hint ?? '';
 export function span(seconds) {
   let s = Math.abs(Math.round(seconds));
   const parts = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]]) {
+  for (const [unit, size] of [
+    ['d', 86400],
+    ['h', 3600],
+    ['min', 60],
+    ['s', 1],
+  ]) {
     if (s >= size || (unit === 's' && parts.length === 0)) {
       parts.push(`${Math.floor(s / size)} ${unit}`);
       s %= size;
@@ -58,26 +63,40 @@ function pretty(value, text) {
 }
 
 function warningsFor(i) {
-  const out = i.problems.map((p) => ({ kind: 'problem', text: `${p.code}${p.claim ? ` (${p.claim})` : ''}: ${p.message}` }));
+  const out = i.problems.map((p) => ({
+    kind: 'problem',
+    text: `${p.code}${p.claim ? ` (${p.claim})` : ''}: ${p.message}`,
+  }));
   const p = i.payload && typeof i.payload === 'object' ? i.payload : null;
   if (p) {
-    if (p.exp === undefined) out.push({ kind: 'warn', text: 'No "exp": the token never expires (TaskGate refuses it).' });
+    if (p.exp === undefined)
+      out.push({ kind: 'warn', text: 'No "exp": the token never expires (TaskGate refuses it).' });
     if (typeof p.exp === 'number' && typeof p.iat === 'number' && p.exp - p.iat > 86400) {
       out.push({ kind: 'warn', text: `Long lifetime: ${span(p.exp - p.iat)} (over 24 h) between "iat" and "exp".` });
     }
     if (i.sessionCache) {
-      out.push({ kind: 'note', text: 'A Better Auth session cookie cache (session.cookieCache.strategy "jwt"): the user is session.userId. TaskGate accepts it only where enabled (BETTER_AUTH_SESSION_CACHE=true); its live session key (session.token) is hidden here.' });
+      out.push({
+        kind: 'note',
+        text: 'A Better Auth session cookie cache (session.cookieCache.strategy "jwt"): the user is session.userId. TaskGate accepts it only where enabled (BETTER_AUTH_SESSION_CACHE=true); its live session key (session.token) is hidden here.',
+      });
     } else if (p.sub === undefined) {
       out.push({ kind: 'warn', text: 'No "sub": TaskGate takes the user id from it.' });
     }
   }
   const h = i.header && typeof i.header === 'object' ? i.header : null;
   if (h && ASYMMETRIC.includes(h.alg)) {
-    out.push({ kind: 'note', text: `"alg" is ${h.alg}: verified with a key of a JWK Set (JWKS, JWKS_URL or BETTER_AUTH_URL), named by "kid"; "iss" and "aud" are required.` });
+    out.push({
+      kind: 'note',
+      text: `"alg" is ${h.alg}: verified with a key of a JWK Set (JWKS, JWKS_URL or BETTER_AUTH_URL), named by "kid"; "iss" and "aud" are required.`,
+    });
   } else if (h && h.alg !== 'HS256') {
-    out.push({ kind: 'warn', text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts ${Object.keys(ALGORITHMS).join(', ')} (all but HS256 with a JWK Set).` });
+    out.push({
+      kind: 'warn',
+      text: `"alg" is ${JSON.stringify(h.alg)}: TaskGate accepts ${Object.keys(ALGORITHMS).join(', ')} (all but HS256 with a JWK Set).`,
+    });
   }
-  if (i.problems.length === 0 && i.segmentCount === 3) out.push({ kind: 'warn', text: 'Decoding does not check the signature: use Verify with the secret.' });
+  if (i.problems.length === 0 && i.segmentCount === 3)
+    out.push({ kind: 'warn', text: 'Decoding does not check the signature: use Verify with the secret.' });
   return out;
 }
 
@@ -134,7 +153,9 @@ function render() {
     : 'Well-formed. Verify with the secret to check the signature.';
   renderClaims();
   const list = warningsFor(current);
-  $('warnings').replaceChildren(...(list.length ? list.map((w) => el('li', w.text, w.kind)) : [el('li', 'None.', 'muted')]));
+  $('warnings').replaceChildren(
+    ...(list.length ? list.map((w) => el('li', w.text, w.kind)) : [el('li', 'None.', 'muted')]),
+  );
   if ($('secret').value) runVerify();
 }
 
@@ -153,13 +174,19 @@ function runVerify() {
   const secret = $('secret').value;
   let result;
   try {
-    if (!secret && !$('jwks').value.trim()) throw new TokenError('invalid_config', undefined, 'enter a secret (or a JWK Set) to verify');
+    if (!secret && !$('jwks').value.trim())
+      throw new TokenError('invalid_config', undefined, 'enter a secret (or a JWK Set) to verify');
     // A session cookie cache is verified by its own rules (section 3.3), as where it is enabled;
     // an asymmetric token against the pasted JWK Set, with the issuer/audience as its iss/aud.
     const jwks = $('jwks').value.trim();
     const keys = jwks ? { ...(secret ? toObject(keysFrom('secret')) : {}), jwks } : keysFrom('secret');
     const o = options();
-    const v = createVerifier(keys, { ...o, jwksIssuer: o.issuer, jwksAudience: o.audience, sessionCache: Boolean(current?.sessionCache) });
+    const v = createVerifier(keys, {
+      ...o,
+      jwksIssuer: o.issuer,
+      jwksAudience: o.audience,
+      sessionCache: Boolean(current?.sessionCache),
+    });
     try {
       result = { ok: true, user: v.verify(token).userId };
     } finally {
@@ -221,7 +248,10 @@ function mint(event) {
     const token = sign(claims, keysFrom('mint-secret'), { expiresIn: minutes * 60 });
     $('minted-token').value = token;
     // Every character a shell or URL could read specially is percent-encoded, and the URL quoted.
-    const segment = encodeURIComponent(user).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+    const segment = encodeURIComponent(user).replace(
+      /[!'()*]/g,
+      (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+    );
     $('minted-curl').value = `curl -s -H 'Authorization: Bearer ${token}' '${location.origin}/api/${segment}/tasks'`;
     $('minted').hidden = false;
   } catch (e) {
@@ -241,7 +271,10 @@ function tick() {
 }
 
 $('token').addEventListener('input', render);
-$('token').addEventListener('dragover', (e) => { e.preventDefault(); $('token').classList.add('drag'); });
+$('token').addEventListener('dragover', (e) => {
+  e.preventDefault();
+  $('token').classList.add('drag');
+});
 $('token').addEventListener('dragleave', () => $('token').classList.remove('drag'));
 $('token').addEventListener('drop', (e) => {
   e.preventDefault();
@@ -251,7 +284,10 @@ $('token').addEventListener('drop', (e) => {
 });
 for (const id of ['issuer', 'audience', 'leeway']) $(id).addEventListener('input', render);
 $('secret-is-ring').addEventListener('change', () => $('secret').value && runVerify());
-$('verify-form').addEventListener('submit', (e) => { e.preventDefault(); runVerify(); });
+$('verify-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  runVerify();
+});
 $('show-secret').addEventListener('click', () => {
   const shown = $('secret').type === 'text';
   $('secret').type = shown ? 'password' : 'text';

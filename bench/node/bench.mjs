@@ -9,7 +9,14 @@
 // N verifications of every library in turn (the starting library rotates per round), so drift
 // in machine load is spread over all of them. Output: a table on stderr, one JSON document on
 // stdout.
-import { createHmac, createPublicKey, randomBytes, timingSafeEqual, verify as cryptoVerify, webcrypto } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  randomBytes,
+  timingSafeEqual,
+  verify as cryptoVerify,
+  webcrypto,
+} from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createVerifier } from '../../pkg/dist/node.js';
 import { createVerifier as createFullVerifier } from '../../pkg/dist/full/node.js';
@@ -66,12 +73,20 @@ const version = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url)
 const mod = (name) => version(`./node_modules/${name}/package.json`);
 
 // A WebCrypto key imported once, for the libraries that accept one.
-const cryptoKey = await webcrypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+const cryptoKey = await webcrypto.subtle.importKey('raw', secretBytes, { name: 'HMAC', hash: 'SHA-256' }, false, [
+  'verify',
+]);
 
 const taskgate = createVerifier(secret, { audience: AUDIENCE, issuer: ISSUER });
 
 // fast-jwt: `cache: false` explicitly (it is also the default); checked below.
-const fastJwt = createFastJwtVerifier({ key: secret, algorithms: ['HS256'], allowedAud: AUDIENCE, allowedIss: ISSUER, cache: false });
+const fastJwt = createFastJwtVerifier({
+  key: secret,
+  algorithms: ['HS256'],
+  allowedAud: AUDIENCE,
+  allowedIss: ISSUER,
+  cache: false,
+});
 if (fastJwt.cache) fail('fast-jwt cache is enabled');
 
 // The floor: the least work an HS256 verifier can do in JavaScript (split, decode, HMAC,
@@ -91,7 +106,12 @@ function floorVerify(t) {
 
 async function subtleFloor(t) {
   const dot = t.lastIndexOf('.');
-  const ok = await webcrypto.subtle.verify('HMAC', cryptoKey, Buffer.from(t.slice(dot + 1), 'base64url'), Buffer.from(t.slice(0, dot)));
+  const ok = await webcrypto.subtle.verify(
+    'HMAC',
+    cryptoKey,
+    Buffer.from(t.slice(dot + 1), 'base64url'),
+    Buffer.from(t.slice(0, dot)),
+  );
   return ok ? SUB : undefined;
 }
 
@@ -107,14 +127,39 @@ const cases = [
       return v.claims.sub === v.userId ? v.userId : undefined;
     },
   },
-  { name: 'jose', version: mod('jose'), async: true, run: async (t) => (await jwtVerify(t, cryptoKey, { audience: AUDIENCE, issuer: ISSUER })).payload.sub },
+  {
+    name: 'jose',
+    version: mod('jose'),
+    async: true,
+    run: async (t) => (await jwtVerify(t, cryptoKey, { audience: AUDIENCE, issuer: ISSUER })).payload.sub,
+  },
   { name: 'fast-jwt', version: mod('fast-jwt'), run: (t) => fastJwt(t).sub },
   // cloudflare-worker-jwt returns undefined (no throw) on failure; it checks exp/nbf, not iss/aud.
-  { name: '@tsndr/cloudflare-worker-jwt', version: mod('@tsndr/cloudflare-worker-jwt'), async: true, run: async (t) => (await cfJwt.verify(t, secret, { algorithm: 'HS256' }))?.payload.sub },
-  { name: '@tsndr/cloudflare-worker-jwt (CryptoKey)', version: mod('@tsndr/cloudflare-worker-jwt'), async: true, run: async (t) => (await cfJwt.verify(t, cryptoKey, { algorithm: 'HS256' }))?.payload.sub },
+  {
+    name: '@tsndr/cloudflare-worker-jwt',
+    version: mod('@tsndr/cloudflare-worker-jwt'),
+    async: true,
+    run: async (t) => (await cfJwt.verify(t, secret, { algorithm: 'HS256' }))?.payload.sub,
+  },
+  {
+    name: '@tsndr/cloudflare-worker-jwt (CryptoKey)',
+    version: mod('@tsndr/cloudflare-worker-jwt'),
+    async: true,
+    run: async (t) => (await cfJwt.verify(t, cryptoKey, { algorithm: 'HS256' }))?.payload.sub,
+  },
   // hono/jwt: the options form also checks iss and aud, like the others.
-  { name: 'hono/jwt', version: mod('hono'), async: true, run: async (t) => (await honoVerify(t, secret, { alg: 'HS256', iss: ISSUER, aud: AUDIENCE })).sub },
-  { name: 'hono/jwt (CryptoKey)', version: mod('hono'), async: true, run: async (t) => (await honoVerify(t, cryptoKey, { alg: 'HS256', iss: ISSUER, aud: AUDIENCE })).sub },
+  {
+    name: 'hono/jwt',
+    version: mod('hono'),
+    async: true,
+    run: async (t) => (await honoVerify(t, secret, { alg: 'HS256', iss: ISSUER, aud: AUDIENCE })).sub,
+  },
+  {
+    name: 'hono/jwt (CryptoKey)',
+    version: mod('hono'),
+    async: true,
+    run: async (t) => (await honoVerify(t, cryptoKey, { alg: 'HS256', iss: ISSUER, aud: AUDIENCE })).sub,
+  },
   { name: 'floor: node:crypto HMAC + JSON.parse', version: process.version, run: (t) => floorVerify(t).sub },
   // Reference for the WebCrypto-based libraries above: only an awaited crypto.subtle.verify
   // (Node runs it on the libuv thread pool, so each call pays a thread round trip).
@@ -235,9 +280,19 @@ if (ASYMMETRIC) {
   printTable(
     `node ${process.version}, token ${token.length} bytes, ${ROUNDS} round(s)${smoke ? ' (smoke)' : ''}`,
     ['library', 'version', 'median ns', 'min ns', 'max ns', 'ops/s', 'x taskgate'],
-    rows.map((r) => [r.name, r.version, r.median_ns.toFixed(0), r.min_ns.toFixed(0), r.max_ns.toFixed(0), r.ops_per_s.toLocaleString('en-US'), (r.median_ns / base).toFixed(2)]),
+    rows.map((r) => [
+      r.name,
+      r.version,
+      r.median_ns.toFixed(0),
+      r.min_ns.toFixed(0),
+      r.max_ns.toFixed(0),
+      r.ops_per_s.toLocaleString('en-US'),
+      (r.median_ns / base).toFixed(2),
+    ]),
   );
-  console.log(JSON.stringify({ suite: 'node', node: process.version, token_bytes: token.length, rounds: ROUNDS, rows }, null, 2));
+  console.log(
+    JSON.stringify({ suite: 'node', node: process.version, token_bytes: token.length, rounds: ROUNDS, rows }, null, 2),
+  );
 }
 
 // ---- the asymmetric suite ---------------------------------------------------------------
@@ -249,7 +304,8 @@ async function asymmetric(file) {
   const input = JSON.parse(readFileSync(file, 'utf8'));
   const { iss, aud, sub, jwks, tokens } = input;
   const nowSecs = Date.now() / 1000;
-  if (!(nowSecs >= input.now && nowSecs < input.now + 3600)) fail(`${file}: tokens issued at ${input.now} are not valid now: write them again`);
+  if (!(nowSecs >= input.now && nowSecs < input.now + 3600))
+    fail(`${file}: tokens issued at ${input.now} are not valid now: write them again`);
   const ALGS = ['EdDSA', 'ES256', 'RS256'];
   const NODE_ALG = { EdDSA: null, ES256: 'sha256', RS256: 'sha256' };
 
@@ -259,13 +315,17 @@ async function asymmetric(file) {
   const floor = (alg) => {
     const jwk = jwks.keys.find((k) => k.alg === alg);
     if (!jwk) fail(`${file}: no ${alg} key in the JWK Set`);
-    const key = { key: createPublicKey({ key: jwk, format: 'jwk' }), ...(alg === 'ES256' ? { dsaEncoding: 'ieee-p1363' } : {}) };
+    const key = {
+      key: createPublicKey({ key: jwk, format: 'jwk' }),
+      ...(alg === 'ES256' ? { dsaEncoding: 'ieee-p1363' } : {}),
+    };
     const digest = NODE_ALG[alg];
     return (t) => {
       const dot1 = t.indexOf('.');
       const dot2 = t.indexOf('.', dot1 + 1);
       if (dot1 < 0 || dot2 < 0 || t.indexOf('.', dot2 + 1) >= 0) throw new Error('malformed');
-      if (!cryptoVerify(digest, Buffer.from(t.slice(0, dot2)), key, Buffer.from(t.slice(dot2 + 1), 'base64url'))) throw new Error('bad signature');
+      if (!cryptoVerify(digest, Buffer.from(t.slice(0, dot2)), key, Buffer.from(t.slice(dot2 + 1), 'base64url')))
+        throw new Error('bad signature');
       const payload = JSON.parse(Buffer.from(t.slice(dot1 + 1, dot2), 'base64url').toString('utf8'));
       if (typeof payload.exp !== 'number' || payload.exp <= Date.now() / 1000) throw new Error('expired');
       if (payload.iss !== iss || payload.aud !== aud) throw new Error('bad iss/aud');
@@ -282,9 +342,25 @@ async function asymmetric(file) {
     if (typeof t !== 'string') fail(`${file}: no ${alg} token`);
     const common = { alg, token: t, forged: forge(t), sub };
     return [
-      { ...common, name: 'taskgate-verify/full (signature by node:crypto)', version: version('../../pkg/package.json'), run: (x) => taskgateFull.verify(x).userId },
-      { ...common, name: 'taskgate-verify/full, platformCrypto: false (signature in the Wasm)', version: version('../../pkg/package.json'), run: (x) => taskgateWasm.verify(x).userId },
-      { ...common, name: 'jose', version: mod('jose'), async: true, run: async (x) => (await jwtVerify(x, joseSet, { issuer: iss, audience: aud })).payload.sub },
+      {
+        ...common,
+        name: 'taskgate-verify/full (signature by node:crypto)',
+        version: version('../../pkg/package.json'),
+        run: (x) => taskgateFull.verify(x).userId,
+      },
+      {
+        ...common,
+        name: 'taskgate-verify/full, platformCrypto: false (signature in the Wasm)',
+        version: version('../../pkg/package.json'),
+        run: (x) => taskgateWasm.verify(x).userId,
+      },
+      {
+        ...common,
+        name: 'jose',
+        version: mod('jose'),
+        async: true,
+        run: async (x) => (await jwtVerify(x, joseSet, { issuer: iss, audience: aud })).payload.sub,
+      },
       { ...common, name: 'floor: node:crypto verify + JSON.parse', version: process.version, run: floor(alg) },
     ];
   });
@@ -292,8 +368,17 @@ async function asymmetric(file) {
   const body = rows.map((r) => {
     const group = rows.filter((x) => x.alg === r.alg);
     const [tg, floorRow] = [group[0], group[group.length - 1]];
-    return [r.alg, r.name, r.version, r.median_ns.toFixed(0), r.min_ns.toFixed(0), r.max_ns.toFixed(0), r.ops_per_s.toLocaleString('en-US'),
-      (r.median_ns / tg.median_ns).toFixed(2), (r.median_ns / floorRow.median_ns).toFixed(2)];
+    return [
+      r.alg,
+      r.name,
+      r.version,
+      r.median_ns.toFixed(0),
+      r.min_ns.toFixed(0),
+      r.max_ns.toFixed(0),
+      r.ops_per_s.toLocaleString('en-US'),
+      (r.median_ns / tg.median_ns).toFixed(2),
+      (r.median_ns / floorRow.median_ns).toFixed(2),
+    ];
   });
   const sizes = ALGS.map((a) => `${a} ${tokens[a].length} bytes`).join(', ');
   printTable(

@@ -10,10 +10,19 @@ const rows = tasks.map((t) => ({ ...t, completed: t.completed ? 1 : 0, tags: JSO
 const count = [{ n: rows.length }];
 
 class Statement {
-  constructor(sql) { this.sql = sql; }
-  bind(...values) { this.values = values; return this; }
-  async first() { return rows[0]; }
-  async all() { return { results: this.sql.includes('count(*)') ? count : rows, success: true, meta: {} }; }
+  constructor(sql) {
+    this.sql = sql;
+  }
+  bind(...values) {
+    this.values = values;
+    return this;
+  }
+  async first() {
+    return rows[0];
+  }
+  async all() {
+    return { results: this.sql.includes('count(*)') ? count : rows, success: true, meta: {} };
+  }
 }
 
 const DB = {

@@ -12,8 +12,23 @@ app.use('*', async (c, next) => {
   const started = Date.now();
   await next();
   let code = null;
-  if (c.res.status >= 400) code = (await c.res.clone().json().catch(() => ({}))).code ?? null;
-  console.log(JSON.stringify({ code, duration_ms: Date.now() - started, method: c.req.method, route: c.req.routePath, status: c.res.status }));
+  if (c.res.status >= 400)
+    code =
+      (
+        await c.res
+          .clone()
+          .json()
+          .catch(() => ({}))
+      ).code ?? null;
+  console.log(
+    JSON.stringify({
+      code,
+      duration_ms: Date.now() - started,
+      method: c.req.method,
+      route: c.req.routePath,
+      status: c.res.status,
+    }),
+  );
 });
 
 app.use('/api/:user/*', async (c, next) => {
@@ -43,7 +58,9 @@ app.get('/api/:user/tasks', async (c) => {
     return json(c, 422, { detail: 'Bad query.', code: 'invalid_query' });
   }
   const [page, count] = await c.env.DB.batch([
-    c.env.DB.prepare(`SELECT ${COLUMNS} FROM tasks WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3`).bind(user, limit, offset),
+    c.env.DB.prepare(
+      `SELECT ${COLUMNS} FROM tasks WHERE user_id = ?1 ORDER BY created_at DESC, id DESC LIMIT ?2 OFFSET ?3`,
+    ).bind(user, limit, offset),
     c.env.DB.prepare('SELECT count(*) AS n FROM tasks WHERE user_id = ?1').bind(user),
   ]);
   c.header('X-Total-Count', String(count.results[0].n));
@@ -58,12 +75,19 @@ app.post('/api/:user/tasks', async (c) => {
     return json(c, 422, { detail: 'Not JSON.', code: 'invalid_json' });
   }
   const title = typeof body?.title === 'string' ? body.title.trim() : '';
-  if (!title || title.length > 200) return json(c, 422, { detail: 'Bad title.', code: 'validation_failed', fields: { title: 'must be 1-200 characters' } });
+  if (!title || title.length > 200)
+    return json(c, 422, {
+      detail: 'Bad title.',
+      code: 'validation_failed',
+      fields: { title: 'must be 1-200 characters' },
+    });
   const now = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
   const row = await c.env.DB.prepare(
     `INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, description_folded, created_at, updated_at)
      VALUES (?1, ?2, NULL, 0, 'medium', NULL, '[]', ?3, '', ${now}, ${now}) RETURNING ${COLUMNS}`,
-  ).bind(c.req.param('user'), title, title.toLowerCase()).first();
+  )
+    .bind(c.req.param('user'), title, title.toLowerCase())
+    .first();
   c.header('Location', `/api/${c.req.param('user')}/tasks/${row.id}`);
   return c.json(toTask(row), 201);
 });

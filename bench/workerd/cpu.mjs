@@ -52,7 +52,9 @@ export function cpuSeconds(pids) {
     try {
       const f = stat(pid);
       ticks += Number(f[11]) + Number(f[12]); // fields 14 and 15 of stat: utime, stime
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return ticks / CLK_TCK;
 }
@@ -64,5 +66,7 @@ export function snapshot(roles) {
 
 /** CPU milliseconds per request of each role between two snapshots. */
 export function perRequest(before, after, requests) {
-  return Object.fromEntries(Object.keys(before).map((role) => [role, ((after[role] - before[role]) * 1000) / requests]));
+  return Object.fromEntries(
+    Object.keys(before).map((role) => [role, ((after[role] - before[role]) * 1000) / requests]),
+  );
 }

@@ -13,8 +13,19 @@ export default {
     const started = Date.now();
     const post = request.method === 'POST';
     if (post) await request.text();
-    const response = new Response(post ? one : page, { status: post ? 201 : 200, headers: { 'Content-Type': 'application/json' } });
-    console.log(JSON.stringify({ code: null, duration_ms: Date.now() - started, method: request.method, route: '/api/{user_id}/tasks', status: response.status }));
+    const response = new Response(post ? one : page, {
+      status: post ? 201 : 200,
+      headers: { 'Content-Type': 'application/json' },
+    });
+    console.log(
+      JSON.stringify({
+        code: null,
+        duration_ms: Date.now() - started,
+        method: request.method,
+        route: '/api/{user_id}/tasks',
+        status: response.status,
+      }),
+    );
     return response;
   },
 };

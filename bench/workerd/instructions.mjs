@@ -19,7 +19,10 @@ import { WorkerServer, ROOT } from '../../tests/lib/worker.mjs';
 import { SECRET, USER, benchToken } from '../token.mjs';
 
 const args = process.argv.slice(2);
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
 const worker = args[0];
 const ROUTE = opt('--route', 'get');
 const N = Number(opt('--requests', 100));
@@ -31,23 +34,31 @@ const log = (...m) => console.error('[instructions]', ...m);
 // runtime (the workerd with an inspector) under callgrind; wrangler's proxy runs as usual.
 const work = mkdtempSync(path.join(tmpdir(), 'tg-instructions-'));
 const wrapper = path.join(work, 'workerd');
-writeFileSync(wrapper, `#!/bin/sh
+writeFileSync(
+  wrapper,
+  `#!/bin/sh
 REAL=${JSON.stringify(path.join(ROOT, 'node_modules/@cloudflare/workerd-linux-64/bin/workerd'))}
 case "$*" in
   *--inspector-addr*) exec valgrind --tool=callgrind --smc-check=all-non-file --dump-instr=no --callgrind-out-file=${work}/cg.%p.out "$REAL" "$@" ;;
   *) exec "$REAL" "$@" ;;
 esac
-`);
+`,
+);
 chmodSync(wrapper, 0o755);
 process.env.MINIFLARE_WORKERD_PATH = wrapper;
 
 async function start() {
   const here = (f) => readFileSync(path.join(import.meta.dirname, f), 'utf8');
-  const d1 = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8').match(/\[\[d1_databases\]\][\s\S]*?migrations_dir = "migrations"/)[0]
+  const d1 = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8')
+    .match(/\[\[d1_databases\]\][\s\S]*?migrations_dir = "migrations"/)[0]
     .replace('migrations_dir = "migrations"', `migrations_dir = ${JSON.stringify(path.join(ROOT, 'migrations'))}`);
-  const js = worker.endsWith('.js') ? 'other.js' : { baseline: 'baseline.js', 'baseline-fixed': 'baseline-fixed.js', floor: 'floor.js' }[worker];
+  const js = worker.endsWith('.js')
+    ? 'other.js'
+    : { baseline: 'baseline.js', 'baseline-fixed': 'baseline-fixed.js', floor: 'floor.js' }[worker];
   if (js) {
-    const files = Object.fromEntries(['baseline.js', 'baseline-fixed.js', 'floor.js', 'fixed-tasks.json'].map((f) => [f, here(f)]));
+    const files = Object.fromEntries(
+      ['baseline.js', 'baseline-fixed.js', 'floor.js', 'fixed-tasks.json'].map((f) => [f, here(f)]),
+    );
     if (worker.endsWith('.js')) files['other.js'] = readFileSync(worker, 'utf8');
     return WorkerServer.start({
       toml: `name = "taskgate-baseline"\nmain = "${js}"\ncompatibility_date = "2026-11-01"\n\n${d1}\n`,
@@ -59,7 +70,8 @@ async function start() {
   const secrets = { BETTER_AUTH_SECRET: SECRET };
   if (worker === 'shipped') return WorkerServer.start({ secrets });
   const probe = new WorkerServer({ secrets });
-  const toml = readFileSync(probe.config, 'utf8').replace(/^\[assets\]\n(?:(?!\[)[^\n]*\n)*/m, '')
+  const toml = readFileSync(probe.config, 'utf8')
+    .replace(/^\[assets\]\n(?:(?!\[)[^\n]*\n)*/m, '')
     .replace(/^main = .*$/m, `main = ${JSON.stringify(path.resolve(worker, 'index.js'))}`);
   await probe.stop();
   return WorkerServer.start({ secrets, toml, migrate: true });
@@ -71,18 +83,33 @@ try {
   const writer = USER.replace('user_', 'writer_');
   const writerToken = benchToken(undefined, writer);
   const one = async () => {
-    const r = ROUTE === 'post'
-      ? await fetch(`${server.url}/api/${writer}/tasks`, { method: 'POST', headers: { Authorization: `Bearer ${writerToken}`, 'Content-Type': 'application/json' }, body: '{"title":"Load test task"}' })
-      : await fetch(`${server.url}/api/${USER}/tasks`, { headers: { Authorization: `Bearer ${token}` } });
+    const r =
+      ROUTE === 'post'
+        ? await fetch(`${server.url}/api/${writer}/tasks`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${writerToken}`, 'Content-Type': 'application/json' },
+            body: '{"title":"Load test task"}',
+          })
+        : await fetch(`${server.url}/api/${USER}/tasks`, { headers: { Authorization: `Bearer ${token}` } });
     await r.arrayBuffer();
     if (r.status !== (ROUTE === 'post' ? 201 : 200)) throw new Error(`${ROUTE}: ${r.status}`);
   };
   for (let i = 0; i < 20; i++) {
-    await fetch(`${server.url}/api/${USER}/tasks`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: `Seeded task ${i}` }) });
+    await fetch(`${server.url}/api/${USER}/tasks`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: `Seeded task ${i}` }),
+    });
   }
-  const vg = execFileSync('pgrep', ['-g', String(server.proc.pid), '-f', 'callgrind'], { encoding: 'utf8' }).trim().split('\n')[0];
+  const vg = execFileSync('pgrep', ['-g', String(server.proc.pid), '-f', 'callgrind'], { encoding: 'utf8' })
+    .trim()
+    .split('\n')[0];
   const dump = () => execFileSync('callgrind_control', ['-d', vg], { encoding: 'utf8' });
-  const latest = () => readdirSync(work).filter((f) => f.startsWith(`cg.${vg}.out.`)).sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop())).pop();
+  const latest = () =>
+    readdirSync(work)
+      .filter((f) => f.startsWith(`cg.${vg}.out.`))
+      .sort((a, b) => Number(a.split('.').pop()) - Number(b.split('.').pop()))
+      .pop();
   const total = () => Number(/^(?:summary|totals): (\d+)/m.exec(readFileSync(path.join(work, latest()), 'utf8'))[1]);
   for (let i = 0; i < N; i++) await one(); // warm-up: JIT tiers, caches, prepared statements
   dump();

@@ -19,7 +19,10 @@ import { processes, snapshot, perRequest } from './cpu.mjs';
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const opt = (name, dflt) => { const i = args.indexOf(name); return i >= 0 ? Number(args[i + 1]) : dflt; };
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
 const opts = (name) => args.flatMap((a, i) => (a === name ? [args[i + 1]] : []));
 const ROUNDS = smoke ? 1 : opt('--rounds', 5);
 const SECONDS = smoke ? 1 : opt('--seconds', 5);
@@ -53,7 +56,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function seed(base, token, n) {
   for (let i = 0; i < n; i++) {
-    const r = await fetch(`${base}/api/${USER}/tasks`, { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ title: `Seeded task ${i}` }) });
+    const r = await fetch(`${base}/api/${USER}/tasks`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title: `Seeded task ${i}` }),
+    });
     if (r.status !== 201) throw new Error(`seed: ${r.status} ${await r.text()}`);
   }
 }
@@ -67,12 +74,17 @@ const apiOnlyToml = (probe, build) => {
   return toml;
 };
 const baselineServer = (main, files = {}) => {
-  const d1 = tomlOf().match(/\[\[d1_databases\]\][\s\S]*?migrations_dir = "migrations"/)[0]
+  const d1 = tomlOf()
+    .match(/\[\[d1_databases\]\][\s\S]*?migrations_dir = "migrations"/)[0]
     .replace('migrations_dir = "migrations"', `migrations_dir = ${JSON.stringify(path.join(ROOT, 'migrations'))}`);
   const here = (f) => readFileSync(path.join(import.meta.dirname, f), 'utf8');
   return WorkerServer.start({
     toml: `name = "taskgate-baseline"\nmain = "${main}"\ncompatibility_date = "2026-11-01"\n\n${d1}\n`,
-    files: { 'baseline.js': here('baseline.js'), ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, here(f)])), '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n` },
+    files: {
+      'baseline.js': here('baseline.js'),
+      ...Object.fromEntries(Object.entries(files).map(([k, f]) => [k, here(f)])),
+      '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n`,
+    },
     links: { 'node_modules/hono': path.join(NODE_MODULES, 'hono') },
     migrate: true,
   });
@@ -81,7 +93,10 @@ const baselineServer = (main, files = {}) => {
 /** The tokens a Worker's callers hold: for GET (the seeded user) and for POST (the writer). */
 const WRITER = USER.replace('user_', 'writer_');
 const hsTokens = () => ({ get: benchToken(), post: benchToken(undefined, WRITER) });
-const eddsaTokens = () => ({ get: asymTokens(undefined, USER).tokens.EdDSA, post: asymTokens(undefined, WRITER).tokens.EdDSA });
+const eddsaTokens = () => ({
+  get: asymTokens(undefined, USER).tokens.EdDSA,
+  post: asymTokens(undefined, WRITER).tokens.EdDSA,
+});
 
 /** Every Worker measured: name -> how to start it, and the tokens its callers hold (HS256 unless said). */
 function variants(probe) {
@@ -90,19 +105,44 @@ function variants(probe) {
     // The same Worker without the inspector's static assets: the API alone, as a JS Worker has it.
     ['TaskGate API only', () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe), migrate: true })],
     // The same again, its store answering from a fixed result (no D1): the Worker's own cost.
-    ['TaskGate API only, fixed store', () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe, FIXED_BUILD), migrate: true })],
+    [
+      'TaskGate API only, fixed store',
+      () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe, FIXED_BUILD), migrate: true }),
+    ],
     // The same API-only Worker, its callers holding Better Auth jwt()-plugin tokens (EdDSA) checked
     // against a JWK Set given inline (JWKS), so no key fetch: the asymmetric path against HS256.
-    ['TaskGate API only (EdDSA token)', () => WorkerServer.start({ secrets: { ...secrets, JWKS: `'${JSON.stringify(asymTokens().jwks)}'`, BETTER_AUTH_URL: ISSUER }, toml: apiOnlyToml(probe), migrate: true }), eddsaTokens],
+    [
+      'TaskGate API only (EdDSA token)',
+      () =>
+        WorkerServer.start({
+          secrets: { ...secrets, JWKS: `'${JSON.stringify(asymTokens().jwks)}'`, BETTER_AUTH_URL: ISSUER },
+          toml: apiOnlyToml(probe),
+          migrate: true,
+        }),
+      eddsaTokens,
+    ],
     ['baseline', () => baselineServer('baseline.js')],
-    ['baseline, fixed store', () => baselineServer('baseline-fixed.js', { 'baseline-fixed.js': 'baseline-fixed.js', 'fixed-tasks.json': 'fixed-tasks.json' })],
+    [
+      'baseline, fixed store',
+      () =>
+        baselineServer('baseline-fixed.js', {
+          'baseline-fixed.js': 'baseline-fixed.js',
+          'fixed-tasks.json': 'fixed-tasks.json',
+        }),
+    ],
     // The least a Worker can do for these requests (fixed answer and the log line only).
-    ['floor (fixed answer and log line only)', () => baselineServer('floor.js', { 'floor.js': 'floor.js', 'fixed-tasks.json': 'fixed-tasks.json' })],
+    [
+      'floor (fixed answer and log line only)',
+      () => baselineServer('floor.js', { 'floor.js': 'floor.js', 'fixed-tasks.json': 'fixed-tasks.json' }),
+    ],
   ];
   for (const v of opts('--variant')) {
     const [name, dir] = v.split('=');
     if (!existsSync(path.join(dir, 'index.js'))) throw new Error(`--variant ${v}: no ${dir}/index.js`);
-    list.push([name, () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe, path.resolve(dir)), migrate: true })]);
+    list.push([
+      name,
+      () => WorkerServer.start({ secrets, toml: apiOnlyToml(probe, path.resolve(dir)), migrate: true }),
+    ]);
   }
   return list.filter(([name]) => ONLY.length === 0 || ONLY.includes(name));
 }
@@ -122,12 +162,18 @@ async function loadTest() {
       servers.push([name, s]);
     }
     const post = path.join(servers[0][1].dir, 'post.lua');
-    execFileSync('sh', ['-c', `cat > ${post}`], { input: `wrk.method = "POST"\nwrk.body = '{"title":"Load test task"}'\nwrk.headers["Content-Type"] = "application/json"\n` });
-    const routes = [['GET /tasks', `/api/${USER}/tasks`, 'get', undefined], ['POST /tasks', `/api/${WRITER}/tasks`, 'post', post]];
+    execFileSync('sh', ['-c', `cat > ${post}`], {
+      input: `wrk.method = "POST"\nwrk.body = '{"title":"Load test task"}'\nwrk.headers["Content-Type"] = "application/json"\n`,
+    });
+    const routes = [
+      ['GET /tasks', `/api/${USER}/tasks`, 'get', undefined],
+      ['POST /tasks', `/api/${WRITER}/tasks`, 'post', post],
+    ];
     for (const [, s] of servers) {
       await seed(s.url, s.tokens.get, 20);
       s.roles = processes(s.proc.pid);
-      for (const [, p, t, script] of routes) if (WARMUP_SECONDS) wrk(`${s.url}${p}`, s.tokens[t], script, WARMUP_SECONDS);
+      for (const [, p, t, script] of routes)
+        if (WARMUP_SECONDS) wrk(`${s.url}${p}`, s.tokens[t], script, WARMUP_SECONDS);
     }
     const runs = {};
     for (const [name] of servers) for (const [route] of routes) runs[`${name} ${route}`] = [];
@@ -145,13 +191,20 @@ async function loadTest() {
       log(`round ${r + 1} of ${ROUNDS} done`);
     }
     const rows = Object.entries(runs).map(([name, xs]) => {
-      const cpu = Object.fromEntries(Object.keys(xs[0].cpu_ms).map((role) => [role, median(xs.map((x) => x.cpu_ms[role]))]));
+      const cpu = Object.fromEntries(
+        Object.keys(xs[0].cpu_ms).map((role) => [role, median(xs.map((x) => x.cpu_ms[role]))]),
+      );
       const workerd = xs.map((x) => x.cpu_ms.runtime + x.cpu_ms.proxy);
       return {
-        name, rps: median(xs.map((x) => x.rps)), p50_ms: median(xs.map((x) => x.p50_ms)), p99_ms: median(xs.map((x) => x.p99_ms)),
-        rps_min: Math.min(...xs.map((x) => x.rps)), rps_max: Math.max(...xs.map((x) => x.rps)),
+        name,
+        rps: median(xs.map((x) => x.rps)),
+        p50_ms: median(xs.map((x) => x.p50_ms)),
+        p99_ms: median(xs.map((x) => x.p99_ms)),
+        rps_min: Math.min(...xs.map((x) => x.rps)),
+        rps_max: Math.max(...xs.map((x) => x.rps)),
         cpu_ms: { ...cpu, workerd: median(workerd) },
-        cpu_runtime_min: Math.min(...xs.map((x) => x.cpu_ms.runtime)), cpu_runtime_max: Math.max(...xs.map((x) => x.cpu_ms.runtime)),
+        cpu_runtime_min: Math.min(...xs.map((x) => x.cpu_ms.runtime)),
+        cpu_runtime_max: Math.max(...xs.map((x) => x.cpu_ms.runtime)),
         runs: xs,
       };
     });
@@ -159,7 +212,9 @@ async function loadTest() {
     // median of the per-round ratios, which a slow drift of the machine's speed cancels out of.
     for (const r of rows.filter((x) => !x.name.startsWith('floor'))) {
       const route = r.name.endsWith('POST /tasks') ? 'POST /tasks' : 'GET /tasks';
-      const b = rows.find((x) => x.name === `${r.name.includes('fixed store') ? 'baseline, fixed store' : 'baseline'} ${route}`);
+      const b = rows.find(
+        (x) => x.name === `${r.name.includes('fixed store') ? 'baseline, fixed store' : 'baseline'} ${route}`,
+      );
       if (!b) continue;
       r.cpu_x_baseline = median(r.runs.map((x, i) => x.cpu_ms.runtime / b.runs[i].cpu_ms.runtime));
       r.rps_x_baseline = median(r.runs.map((x, i) => x.rps / b.runs[i].rps));
@@ -173,8 +228,14 @@ async function loadTest() {
 async function verifyCost() {
   const server = await WorkerServer.start({
     toml: 'name = "taskgate-verify-cost"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n',
-    files: { 'worker.js': readFileSync(path.join(import.meta.dirname, 'verify-cost.js'), 'utf8'), '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n` },
-    links: { 'node_modules/taskgate-verify': path.join(ROOT, 'pkg'), 'node_modules/jose': path.join(NODE_MODULES, 'jose') },
+    files: {
+      'worker.js': readFileSync(path.join(import.meta.dirname, 'verify-cost.js'), 'utf8'),
+      '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n`,
+    },
+    links: {
+      'node_modules/taskgate-verify': path.join(ROOT, 'pkg'),
+      'node_modules/jose': path.join(NODE_MODULES, 'jose'),
+    },
   });
   const token = benchToken();
   const N = smoke ? 10 : 2000;
@@ -192,7 +253,7 @@ async function verifyCost() {
     for (let r = 0; r < (smoke ? 1 : 7); r++) {
       for (const i of impls) {
         const empty = median([await time(i, 0), await time(i, 0), await time(i, 0)]);
-        per[i].push((await time(i, N) - empty) / N);
+        per[i].push(((await time(i, N)) - empty) / N);
       }
     }
     const names = { wasm: 'taskgate-verify (Wasm)', subtle: 'crypto.subtle HMAC + JSON.parse', jose: 'jose jwtVerify' };
@@ -204,4 +265,6 @@ async function verifyCost() {
 
 const load = await loadTest();
 const cost = args.includes('--no-verify') ? [] : await verifyCost();
-console.log(JSON.stringify({ suite: 'workerd', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, load, verify: cost }));
+console.log(
+  JSON.stringify({ suite: 'workerd', connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, load, verify: cost }),
+);

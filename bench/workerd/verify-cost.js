@@ -13,7 +13,12 @@ async function setup(env) {
   const secret = env.BETTER_AUTH_SECRET;
   const bytes = new TextEncoder().encode(secret);
   const key = await crypto.subtle.importKey('raw', bytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  return { secret, bytes, key, taskgate: createVerifier(secret, { audience: 'taskgate-api', issuer: 'https://app.example.com' }) };
+  return {
+    secret,
+    bytes,
+    key,
+    taskgate: createVerifier(secret, { audience: 'taskgate-api', issuer: 'https://app.example.com' }),
+  };
 }
 
 const b64 = (s) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
@@ -45,9 +50,14 @@ async function asymmetricSetup(jwks, iss, aud) {
     const subtle = {};
     for (const [name, p] of Object.entries(ASYMMETRIC)) {
       const jwk = jwks.keys.find((k) => k.alg === p.alg);
-      if (jwk) subtle[name] = { key: await crypto.subtle.importKey('jwk', jwk, p.key, false, ['verify']), params: p.verify };
+      if (jwk)
+        subtle[name] = { key: await crypto.subtle.importKey('jwk', jwk, p.key, false, ['verify']), params: p.verify };
     }
-    s = { taskgate: createFullVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud }), jose: createLocalJWKSet(jwks), subtle };
+    s = {
+      taskgate: createFullVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud }),
+      jose: createLocalJWKSet(jwks),
+      subtle,
+    };
     asymmetricStates.set(id, s);
   }
   return s;
@@ -56,14 +66,15 @@ async function asymmetricSetup(jwks, iss, aud) {
 // base64url to bytes for the floor below: the platform's decoder when it has one, else atob and
 // a plain loop (`b64` above, through Uint8Array.from over a string, costs ~100 us on a 600-byte
 // token, more than an Ed25519 verify).
-const b64url = typeof Uint8Array.fromBase64 === 'function'
-  ? (s) => Uint8Array.fromBase64(s, { alphabet: 'base64url' })
-  : (s) => {
-    const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  };
+const b64url =
+  typeof Uint8Array.fromBase64 === 'function'
+    ? (s) => Uint8Array.fromBase64(s, { alphabet: 'base64url' })
+    : (s) => {
+        const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/'));
+        const out = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+        return out;
+      };
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -88,7 +99,8 @@ async function asymmetric(request, url, impl, alg) {
   const jwks = body.jwks ?? (q('jwks') && JSON.parse(q('jwks')));
   const iss = body.iss ?? q('iss');
   const aud = body.aud ?? q('aud');
-  if (!token || !jwks || !iss || !aud) return Response.json({ error: 'token, jwks, iss and aud are required' }, { status: 400 });
+  if (!token || !jwks || !iss || !aud)
+    return Response.json({ error: 'token, jwks, iss and aud are required' }, { status: 400 });
   const s = await asymmetricSetup(jwks, iss, aud);
   let sub;
   try {
@@ -103,7 +115,8 @@ async function asymmetric(request, url, impl, alg) {
         for (let i = 0; i < n; i++) sub = (await jwtVerify(token, s.jose, { issuer: iss, audience: aud })).payload.sub;
         break;
       case 'subtle':
-        if (!s.subtle[alg]) return Response.json({ error: `no ${ASYMMETRIC[alg].alg} key in the set` }, { status: 400 });
+        if (!s.subtle[alg])
+          return Response.json({ error: `no ${ASYMMETRIC[alg].alg} key in the set` }, { status: 400 });
         for (let i = 0; i < n; i++) sub = await subtleAsymmetricVerify(s.subtle[alg], token, iss, aud);
         break;
     }
@@ -130,7 +143,9 @@ export default {
         for (let i = 0; i < n; i++) sub = await subtleVerify(state.key, token);
         break;
       case '/jose':
-        for (let i = 0; i < n; i++) sub = (await jwtVerify(token, state.bytes, { audience: 'taskgate-api', issuer: 'https://app.example.com' })).payload.sub;
+        for (let i = 0; i < n; i++)
+          sub = (await jwtVerify(token, state.bytes, { audience: 'taskgate-api', issuer: 'https://app.example.com' }))
+            .payload.sub;
         break;
       default:
         return new Response('not found', { status: 404 });

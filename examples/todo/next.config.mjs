@@ -25,14 +25,19 @@ export default {
   poweredByHeader: false,
   reactStrictMode: true,
   async headers() {
-    return [{
-      source: '/:path*',
-      headers: [
-        // The pages talk to their own origin (Better Auth) and to the task API, nothing else.
-        { key: 'Content-Security-Policy', value: `connect-src 'self' ${new URL(api).origin}; frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'` },
-        { key: 'X-Content-Type-Options', value: 'nosniff' },
-        { key: 'Referrer-Policy', value: 'same-origin' },
-      ],
-    }];
+    return [
+      {
+        source: '/:path*',
+        headers: [
+          // The pages talk to their own origin (Better Auth) and to the task API, nothing else.
+          {
+            key: 'Content-Security-Policy',
+            value: `connect-src 'self' ${new URL(api).origin}; frame-ancestors 'none'; object-src 'none'; base-uri 'self'; form-action 'self'`,
+          },
+          { key: 'X-Content-Type-Options', value: 'nosniff' },
+          { key: 'Referrer-Policy', value: 'same-origin' },
+        ],
+      },
+    ];
   },
 };

@@ -36,7 +36,9 @@ type TaskgateServerPlugin = ReturnType<typeof taskgate>;
  */
 type InferredServerPlugin = Omit<TaskgateServerPlugin, 'endpoints'> & {
   endpoints: {
-    getTaskgateToken: TaskgateServerPlugin['endpoints']['getTaskgateToken'] & { options: { metadata: { isAction: false } } };
+    getTaskgateToken: TaskgateServerPlugin['endpoints']['getTaskgateToken'] & {
+      options: { metadata: { isAction: false } };
+    };
   };
 };
 
@@ -81,4 +83,6 @@ export interface ApiFetchOptions {
  * included, after `onUnauthorized`); rejects with a {@link TaskgateTokenError} when no token could be
  * had before the first call.
  */
-export declare function createApiFetch(options: ApiFetchOptions): (path: string, init?: RequestInit) => Promise<Response>;
+export declare function createApiFetch(
+  options: ApiFetchOptions,
+): (path: string, init?: RequestInit) => Promise<Response>;

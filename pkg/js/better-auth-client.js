@@ -14,7 +14,8 @@ const DEFAULT_REFRESH_BEFORE = 60;
  * Better Auth routes after which the cached token may belong to another session or carry stale
  * claims: sign-in/up/out, session revocation, user updates and deletion, switching sessions.
  */
-const SESSION_CHANGES = /\/(?:sign-out|sign-in\/[^/]+|sign-up\/[^/]+|revoke-sessions?|revoke-other-sessions|delete-user|update-user|change-email|multi-session\/(?:set-active|revoke))$/;
+const SESSION_CHANGES =
+  /\/(?:sign-out|sign-in\/[^/]+|sign-up\/[^/]+|revoke-sessions?|revoke-other-sessions|delete-user|update-user|change-email|multi-session\/(?:set-active|revoke))$/;
 
 /** A token could not be had: `status` is the token endpoint's HTTP status (0: no answer). */
 export class TaskgateTokenError extends Error {
@@ -77,14 +78,20 @@ export const taskgateClient = (options = {}) => {
     try {
       res = await $fetch(TOKEN_PATH, { method: 'GET', throw: false });
     } catch (/** @type {any} */ e) {
-      throw new TaskgateTokenError(`the TaskGate token endpoint could not be reached (${e?.message ?? e})`, { status: 0, cause: e });
+      throw new TaskgateTokenError(`the TaskGate token endpoint could not be reached (${e?.message ?? e})`, {
+        status: 0,
+        cause: e,
+      });
     }
     const { data, error } = res ?? {};
     if (error || !data) {
       const status = error?.status ?? 0;
       if (status === 401 && started === generation) clear();
       const reason = error?.message ?? error?.statusText ?? 'no body';
-      throw new TaskgateTokenError(`the TaskGate token endpoint answered ${status || 'nothing usable'}: ${reason}`, { status, code: error?.code });
+      throw new TaskgateTokenError(`the TaskGate token endpoint answered ${status || 'nothing usable'}: ${reason}`, {
+        status,
+        code: error?.code,
+      });
     }
     if (typeof data.token !== 'string' || data.token === '') {
       throw new TaskgateTokenError('the TaskGate token endpoint answered without a token', { status: 200 });
@@ -98,7 +105,8 @@ export const taskgateClient = (options = {}) => {
   return {
     id: 'taskgate',
     // Type-level only (see the .d.ts): the server plugin, for Better Auth's inference.
-    $InferServerPlugin: /** @type {ReturnType<typeof import('./better-auth-client.js').taskgateClient>['$InferServerPlugin']} */ ({}),
+    $InferServerPlugin:
+      /** @type {ReturnType<typeof import('./better-auth-client.js').taskgateClient>['$InferServerPlugin']} */ ({}),
     pathMethods: { [TOKEN_PATH]: 'GET' },
     fetchPlugins: [
       {
@@ -184,7 +192,9 @@ export function createApiFetch({ baseURL, authClient, onUnauthorized = goToLogin
     const p = String(path);
     if (/^[a-z][a-z0-9+.-]*:|^\/\//i.test(p)) {
       if (base !== '' && (p === base || p.startsWith(`${base}/`) || p.startsWith(`${base}?`))) return p;
-      throw new TypeError('apiFetch: pass a path relative to baseURL (absolute URLs elsewhere are refused: the token goes only to the API)');
+      throw new TypeError(
+        'apiFetch: pass a path relative to baseURL (absolute URLs elsewhere are refused: the token goes only to the API)',
+      );
     }
     return base === '' ? p : `${base}${p.startsWith('/') ? '' : '/'}${p}`;
   };

@@ -43,7 +43,11 @@ export function createProxy(options = {}) {
     owner = (p) => {
       const m = DEFAULT_OWNER.exec(p);
       if (!m) return undefined;
-      try { return decodeURIComponent(m[1]); } catch { return null; }
+      try {
+        return decodeURIComponent(m[1]);
+      } catch {
+        return null;
+      }
     },
   } = options;
   /** @type {import('#full').FullVerifier | import('#full').FetchingVerifier | undefined} */
@@ -53,7 +57,13 @@ export function createProxy(options = {}) {
   const getVerifier = () => {
     if (!verifier && !misconfigured) {
       try {
-        verifier = createVerifier(keys ?? process.env, { ...verifyOptions, sessionCache, cookiePrefix, tokenCookie: cookie, allowedOrigins });
+        verifier = createVerifier(keys ?? process.env, {
+          ...verifyOptions,
+          sessionCache,
+          cookiePrefix,
+          tokenCookie: cookie,
+          allowedOrigins,
+        });
       } catch (e) {
         if (!(e instanceof TokenError)) throw e;
         misconfigured = e; // weak_key / invalid_config: answered 500, as the Worker does
@@ -62,10 +72,15 @@ export function createProxy(options = {}) {
     return verifier;
   };
   /** @param {Omit<import('#full').Refused, 'ok' | 'error'>} refusal */
-  const refusal = ({ status, challenge, body }) => new NextResponse(body, {
-    status,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...(challenge ? { 'www-authenticate': challenge } : {}) },
-  });
+  const refusal = ({ status, challenge, body }) =>
+    new NextResponse(body, {
+      status,
+      headers: {
+        'content-type': 'application/json',
+        'cache-control': 'no-store',
+        ...(challenge ? { 'www-authenticate': challenge } : {}),
+      },
+    });
 
   return async function proxy(request) {
     const { pathname, search } = request.nextUrl;

@@ -37,7 +37,10 @@ export function prepareNodeKey(importParams, verifyParams, jwk) {
       [hash, options] = [HASHES[importParams.hash ?? ''], { key, padding: constants.RSA_PKCS1_PADDING }];
       break;
     case 'RSA-PSS':
-      [hash, options] = [HASHES[importParams.hash ?? ''], { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: verifyParams.saltLength }];
+      [hash, options] = [
+        HASHES[importParams.hash ?? ''],
+        { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: verifyParams.saltLength },
+      ];
       break;
     default:
       return null;

@@ -67,7 +67,7 @@ describe('authClient.taskgate.token()', () => {
   });
   after(() => ba.close());
 
-  it('returns the session\'s token, and asks the server once for two calls', async () => {
+  it("returns the session's token, and asks the server once for two calls", async () => {
     const { authClient, user } = await signedInClient(ba);
     const before = tokenRequests(ba);
     const t1 = await authClient.taskgate.token();
@@ -220,7 +220,7 @@ describe('createApiFetch', () => {
     return { ...c, apiFetch, unauthorized };
   };
 
-  it('attaches the bearer token and never sends Better Auth\'s cookies to the API', async () => {
+  it("attaches the bearer token and never sends Better Auth's cookies to the API", async () => {
     const { apiFetch, authClient, user, browser: b, unauthorized } = await setup();
     const res = await apiFetch(`/api/${user.id}/tasks`, { credentials: 'include', headers: { 'x-extra': '1' } });
     assert.equal(res.status, 200);
@@ -241,10 +241,17 @@ describe('createApiFetch', () => {
     const { apiFetch, user, unauthorized } = await setup();
     api.failFirst = 1;
     const before = tokenRequests(ba);
-    const res = await apiFetch(`/api/${user.id}/tasks`, { method: 'POST', body: JSON.stringify({ title: 't' }), headers: { 'content-type': 'application/json' } });
+    const res = await apiFetch(`/api/${user.id}/tasks`, {
+      method: 'POST',
+      body: JSON.stringify({ title: 't' }),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(res.status, 200);
     assert.equal(api.requests.length, 2);
-    assert.deepEqual(api.requests.map((r) => r.method), ['POST', 'POST']);
+    assert.deepEqual(
+      api.requests.map((r) => r.method),
+      ['POST', 'POST'],
+    );
     assert.equal(tokenRequests(ba) - before, 2); // the first token, then one forced refresh
     assert.equal(unauthorized.length, 0);
   });
@@ -271,7 +278,10 @@ describe('createApiFetch', () => {
     await sleep(1100); // a new second: the fresh token differs
     const res = await apiFetch(`/api/${user.id}/tasks`);
     assert.equal(res.status, 200);
-    assert.deepEqual(api.requests.map((r) => r.token === token), [true, false]);
+    assert.deepEqual(
+      api.requests.map((r) => r.token === token),
+      [true, false],
+    );
     assert.equal(unauthorized.length, 0);
   });
 

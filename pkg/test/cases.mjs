@@ -45,10 +45,16 @@ export function buildToken(c, defaults) {
     else if (op === 'truncate') token = token.slice(0, a);
     else if (op === 'drop_last_segment') token = token.slice(0, token.lastIndexOf('.'));
     else if (op === 'replace_first') token = token.replace(a, b);
-    else if (op === 'segment_append') { segments[a] += b; token = segments.join('.'); }
-    else if (op === 'segment_prepend') { segments[a] = b + segments[a]; token = segments.join('.'); }
-    else if (op === 'set_segment') { segments[a] = b64(b); token = segments.join('.'); }
-    else throw new Error(`unknown edit ${op}`);
+    else if (op === 'segment_append') {
+      segments[a] += b;
+      token = segments.join('.');
+    } else if (op === 'segment_prepend') {
+      segments[a] = b + segments[a];
+      token = segments.join('.');
+    } else if (op === 'set_segment') {
+      segments[a] = b64(b);
+      token = segments.join('.');
+    } else throw new Error(`unknown edit ${op}`);
   }
   return token;
 }
@@ -69,7 +75,8 @@ export function verifierArgs(c, defaults) {
 }
 
 /** What a case expects: `ok:<sub>`, `<code>` or `<code>:<claim>`. */
-export const expected = (c) => (c.expect === 'ok' ? `ok:${expand(c.sub)}` : c.claim ? `${c.expect}:${c.claim}` : c.expect);
+export const expected = (c) =>
+  c.expect === 'ok' ? `ok:${expand(c.sub)}` : c.claim ? `${c.expect}:${c.claim}` : c.expect;
 
 /** A Wycheproof group's key as a JWK (the last ECDSA groups only give affine coordinates). */
 function jwkOf(group, crv, size) {
@@ -102,7 +109,14 @@ export function wycheproofSignatureSuites() {
     vectors: load(file).testGroups.flatMap((group) => {
       const jwk = { ...jwkOf(group, crv, size), kid: 'k' };
       if (alg === 'RS256' || alg === 'PS256') jwk.alg = alg;
-      return group.tests.map((t) => ({ tcId: t.tcId, comment: t.comment, result: t.result, jwk, msg: t.msg, sig: t.sig }));
+      return group.tests.map((t) => ({
+        tcId: t.tcId,
+        comment: t.comment,
+        result: t.result,
+        jwk,
+        msg: t.msg,
+        sig: t.sig,
+      }));
     }),
   }));
 }
@@ -115,6 +129,8 @@ export function verdictFailures(alg, vectors, webcrypto, wasm) {
   return vectors.flatMap((t, i) => {
     const valid = webcrypto[i] === true;
     const wrong = (t.result === 'valid' && !valid) || (t.result === 'invalid' && valid);
-    return wrong || webcrypto[i] !== wasm[i] ? [`${alg} tcId ${t.tcId} (${t.result}, ${t.comment}): WebCrypto ${webcrypto[i]}, Wasm ${wasm[i]}`] : [];
+    return wrong || webcrypto[i] !== wasm[i]
+      ? [`${alg} tcId ${t.tcId} (${t.result}, ${t.comment}): WebCrypto ${webcrypto[i]}, Wasm ${wasm[i]}`]
+      : [];
   });
 }

@@ -26,25 +26,53 @@ describe('rules-jwks.json: every asymmetric rule case', () => {
   const { defaults, jwks } = RULES;
   for (const c of RULES.cases) {
     it(c.name, () => {
-      const opt = (name) => (name in (c.options ?? {}) ? c.options[name] ?? undefined : defaults.options[name]);
-      const options = { now: defaults.now, jwksIssuer: opt('jwks_issuer'), jwksAudience: opt('jwks_audience'), issuer: c.options?.issuer, sessionCache: c.options?.session_cache };
+      const opt = (name) => (name in (c.options ?? {}) ? (c.options[name] ?? undefined) : defaults.options[name]);
+      const options = {
+        now: defaults.now,
+        jwksIssuer: opt('jwks_issuer'),
+        jwksAudience: opt('jwks_audience'),
+        issuer: c.options?.issuer,
+        sessionCache: c.options?.session_cache,
+      };
       const keys = c.set === false ? defaults.secret : { secret: defaults.secret, jwks };
       const want = c.expect === 'ok' ? `ok:${c.sub}` : c.claim ? `${c.expect}:${c.claim}` : c.expect;
       // node:crypto checks the signature (the Node default), then the Wasm does.
-      assert.equal(outcome(() => full.createVerifier(keys, options).verify(c.token)), want);
-      assert.equal(outcome(() => full.createVerifier(keys, { ...options, platformCrypto: false }).verify(c.token)), want);
+      assert.equal(
+        outcome(() => full.createVerifier(keys, options).verify(c.token)),
+        want,
+      );
+      assert.equal(
+        outcome(() => full.createVerifier(keys, { ...options, platformCrypto: false }).verify(c.token)),
+        want,
+      );
     });
   }
   it('the core build refuses a JWK Set, naming the full build', () => {
-    assert.throws(() => coreVerifier({ jwks }), (e) => e.code === 'invalid_config' && /taskgate-verify\/full/.test(e.message));
+    assert.throws(
+      () => coreVerifier({ jwks }),
+      (e) => e.code === 'invalid_config' && /taskgate-verify\/full/.test(e.message),
+    );
   });
   it('a JWK Set alone verifies asymmetric tokens and no HS256 token', () => {
-    const v = full.createVerifier({ jwks }, { now: defaults.now, jwksIssuer: defaults.options.jwks_issuer, jwksAudience: defaults.options.jwks_audience });
+    const v = full.createVerifier(
+      { jwks },
+      { now: defaults.now, jwksIssuer: defaults.options.jwks_issuer, jwksAudience: defaults.options.jwks_audience },
+    );
     const ed = RULES.cases.find((c) => c.name.startsWith('EdDSA signed'));
     const hs = RULES.cases.find((c) => c.name.startsWith('HS256 with the configured secret'));
-    assert.equal(outcome(() => v.verify(ed.token)), 'ok:user_1');
-    assert.equal(outcome(() => v.verify(hs.token)), 'invalid_signature');
-    assert.throws(() => full.sign({ sub: 'x' }, { jwks }), (e) => e.code === 'invalid_config', 'nothing to sign with');
+    assert.equal(
+      outcome(() => v.verify(ed.token)),
+      'ok:user_1',
+    );
+    assert.equal(
+      outcome(() => v.verify(hs.token)),
+      'invalid_signature',
+    );
+    assert.throws(
+      () => full.sign({ sub: 'x' }, { jwks }),
+      (e) => e.code === 'invalid_config',
+      'nothing to sign with',
+    );
   });
 });
 
@@ -62,9 +90,11 @@ describe('Wycheproof signature suites through the package', () => {
         for (const via of ['wasm', 'platform', 'webcrypto']) {
           verdicts[via] = await full.checkSignature(alg, t.jwk, unhex(t.msg), unhex(t.sig), via);
           const valid = verdicts[via] === true;
-          if ((t.result === 'valid' && !valid) || (t.result === 'invalid' && valid)) failures.push(`tcId ${t.tcId} (${t.comment}) via ${via}: ${verdicts[via]}`);
+          if ((t.result === 'valid' && !valid) || (t.result === 'invalid' && valid))
+            failures.push(`tcId ${t.tcId} (${t.comment}) via ${via}: ${verdicts[via]}`);
         }
-        if (new Set(Object.values(verdicts)).size !== 1) failures.push(`tcId ${t.tcId} (${t.result}, ${t.comment}): ${JSON.stringify(verdicts)}`);
+        if (new Set(Object.values(verdicts)).size !== 1)
+          failures.push(`tcId ${t.tcId} (${t.result}, ${t.comment}): ${JSON.stringify(verdicts)}`);
       }
       assert.deepEqual(failures, []);
       assert.equal(vectors.length, total);
@@ -72,7 +102,7 @@ describe('Wycheproof signature suites through the package', () => {
   }
 });
 
-describe('the Wycheproof JWS file\'s asymmetric groups through the package', () => {
+describe("the Wycheproof JWS file's asymmetric groups through the package", () => {
   const file = load('wycheproof-json_web_signature_test.json');
   const tagChanged = (t) => {
     const i = t.lastIndexOf('.');
@@ -83,15 +113,32 @@ describe('the Wycheproof JWS file\'s asymmetric groups through the package', () 
   for (const gi of EXPECTED.asymmetric_groups) {
     const group = file.testGroups[gi];
     it(`group ${gi} (${group.comment})`, () => {
-      const v = full.createVerifier({ secret: new Uint8Array(32), jwks: { keys: [group.public] } }, { now: EXPECTED.now, jwksIssuer: 'any', jwksAudience: 'any' });
-      const wasm = full.createVerifier({ secret: new Uint8Array(32), jwks: { keys: [group.public] } }, { now: EXPECTED.now, jwksIssuer: 'any', jwksAudience: 'any', platformCrypto: false });
+      const v = full.createVerifier(
+        { secret: new Uint8Array(32), jwks: { keys: [group.public] } },
+        { now: EXPECTED.now, jwksIssuer: 'any', jwksAudience: 'any' },
+      );
+      const wasm = full.createVerifier(
+        { secret: new Uint8Array(32), jwks: { keys: [group.public] } },
+        { now: EXPECTED.now, jwksIssuer: 'any', jwksAudience: 'any', platformCrypto: false },
+      );
       for (const verifier of [v, wasm]) {
-        const code = (t) => { try { verifier.verify(t); return 'ok'; } catch (e) { return e.claim ? `${e.code}:${e.claim}` : e.code; } };
+        const code = (t) => {
+          try {
+            verifier.verify(t);
+            return 'ok';
+          } catch (e) {
+            return e.claim ? `${e.code}:${e.claim}` : e.code;
+          }
+        };
         for (const t of group.tests) {
           const token = typeof t.jws === 'string' ? t.jws : JSON.stringify(t.jws);
           let got = code(token);
           if (got !== 'invalid_signature' && code(tagChanged(token)) === 'invalid_signature') got = 'sig-ok';
-          assert.equal(got, EXPECTED.expected_asymmetric[t.tcId], `tcId ${t.tcId}${verifier === wasm ? ' (Wasm)' : ' (node:crypto)'}`);
+          assert.equal(
+            got,
+            EXPECTED.expected_asymmetric[t.tcId],
+            `tcId ${t.tcId}${verifier === wasm ? ' (Wasm)' : ' (node:crypto)'}`,
+          );
         }
       }
     });
@@ -114,9 +161,13 @@ describe('a JWK Set fetched from jwksUrl', () => {
   }
   const ed = RULES.cases.find((c) => c.name.startsWith('EdDSA signed')).token;
   const es = RULES.cases.find((c) => c.name === 'ES256 verifies').token;
-  const options = (clock) => ({ now: () => clock.t, jwksIssuer: RULES.defaults.options.jwks_issuer, jwksAudience: RULES.defaults.options.jwks_audience });
+  const options = (clock) => ({
+    now: () => clock.t,
+    jwksIssuer: RULES.defaults.options.jwks_issuer,
+    jwksAudience: RULES.defaults.options.jwks_audience,
+  });
 
-  it('many checks waiting at once make one fetch; the crate\'s rules decide the next', async () => {
+  it("many checks waiting at once make one fetch; the crate's rules decide the next", async () => {
     const { server, url } = await serveSet();
     const clock = { t: RULES.defaults.now };
     const v = full.createVerifier({ jwksUrl: url }, options(clock));
@@ -163,10 +214,14 @@ describe('a JWK Set fetched from jwksUrl', () => {
     assert.equal((await v.verify(hs)).userId, 'user_1');
   });
 
-  it('an environment object reads BETTER_AUTH_URL, JWKS_URL and JWKS by the crate\'s rules', async () => {
+  it("an environment object reads BETTER_AUTH_URL, JWKS_URL and JWKS by the crate's rules", async () => {
     const { server, url } = await serveSet();
     const clock = { t: RULES.defaults.now };
-    const env = { BETTER_AUTH_SECRET: RULES.defaults.secret, JWKS_URL: url, BETTER_AUTH_URL: RULES.defaults.options.jwks_issuer };
+    const env = {
+      BETTER_AUTH_SECRET: RULES.defaults.secret,
+      JWKS_URL: url,
+      BETTER_AUTH_URL: RULES.defaults.options.jwks_issuer,
+    };
     const v = full.createVerifier(env, { now: () => clock.t });
     assert.equal((await v.verify(ed)).userId, 'user_1');
     assert.equal(server.fetches, 1);

@@ -36,16 +36,22 @@ describe('rules.json: every rule case', () => {
 
 describe('the two builds', () => {
   it('the core build refuses to accept a session cookie cache, naming the full build', () => {
-    assert.throws(() => createVerifier(SECRET, { sessionCache: true }), (e) => e.code === 'invalid_config' && /taskgate-verify\/full/.test(e.message));
+    assert.throws(
+      () => createVerifier(SECRET, { sessionCache: true }),
+      (e) => e.code === 'invalid_config' && /taskgate-verify\/full/.test(e.message),
+    );
   });
   it('both builds share one TokenError, and answer the same for the same token', () => {
     assert.equal(full.TokenError, TokenError);
     const t = claims('{"sub":"a","exp":1}');
     for (const build of [{ createVerifier }, full]) {
-      assert.throws(() => build.createVerifier(SECRET, { now: NOW }).verify(t), (e) => e instanceof TokenError && e.code === 'token_expired');
+      assert.throws(
+        () => build.createVerifier(SECRET, { now: NOW }).verify(t),
+        (e) => e instanceof TokenError && e.code === 'token_expired',
+      );
     }
   });
-  it('inspect redacts a session\'s live key in both builds, and names the shape', () => {
+  it("inspect redacts a session's live key in both builds, and names the shape", () => {
     const payload = '{"session":{"token":"LIVE-key","userId":"u"},"user":{"id":"u"},"exp":1700000100}';
     for (const i of [inspect(raw('{"alg":"HS256"}', payload)), full.inspect(raw('{"alg":"HS256"}', payload))]) {
       assert.equal(i.sessionCache, true);
@@ -76,11 +82,17 @@ describe('keys and options (JavaScript forms)', () => {
     assert.equal(outcome(claims(VALID), createVerifier({ secrets: `7:${SECRET}` }, { now: NOW })), 'user_1');
     assert.equal(outcome(claims(VALID), createVerifier({ secret: SECRET }, { now: NOW })), 'user_1');
   });
-  it('an environment object follows the crate\'s settings rules: blank is unset, names are not values', () => {
+  it("an environment object follows the crate's settings rules: blank is unset, names are not values", () => {
     const env = { BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_SECRETS: '  ' };
     assert.equal(outcome(claims(VALID), createVerifier(env, { now: NOW })), 'user_1');
-    assert.throws(() => createVerifier({ BETTER_AUTH_SECRET: ' ' }), (e) => e.code === 'invalid_config');
-    assert.throws(() => createVerifier({ BETTER_AUTH_SECRET: 'short' }), (e) => e.code === 'weak_key');
+    assert.throws(
+      () => createVerifier({ BETTER_AUTH_SECRET: ' ' }),
+      (e) => e.code === 'invalid_config',
+    );
+    assert.throws(
+      () => createVerifier({ BETTER_AUTH_SECRET: 'short' }),
+      (e) => e.code === 'weak_key',
+    );
   });
   it('a secret string is always one secret, even with ":" and ","', () => {
     const odd = 'base64:abc,2:def-0123456789-0123456789-xyz';
@@ -88,20 +100,40 @@ describe('keys and options (JavaScript forms)', () => {
     assert.equal(outcome(claims(VALID, odd), createVerifier({ secret: odd }, { now: NOW })), 'user_1');
   });
   it('a key under 32 bytes throws weak_key', () => {
-    assert.throws(() => createVerifier('x'.repeat(31)), (e) => e instanceof TokenError && e.code === 'weak_key');
-    assert.throws(() => createVerifier({ secrets: `1:${'x'.repeat(31)}` }), (e) => e.code === 'weak_key');
+    assert.throws(
+      () => createVerifier('x'.repeat(31)),
+      (e) => e instanceof TokenError && e.code === 'weak_key',
+    );
+    assert.throws(
+      () => createVerifier({ secrets: `1:${'x'.repeat(31)}` }),
+      (e) => e.code === 'weak_key',
+    );
   });
   it('bad rings and options throw invalid_config', () => {
-    assert.throws(() => createVerifier({ secrets: `1:${SECRET},1:${SECRET}` }), (e) => e.code === 'invalid_config');
-    assert.throws(() => createVerifier(SECRET, { leeway: 301 }), (e) => e.code === 'invalid_config');
-    assert.throws(() => createVerifier(SECRET, { leeway: 1.5 }), (e) => e.code === 'invalid_config');
-    assert.throws(() => createVerifier(42), (e) => e.code === 'invalid_config');
+    assert.throws(
+      () => createVerifier({ secrets: `1:${SECRET},1:${SECRET}` }),
+      (e) => e.code === 'invalid_config',
+    );
+    assert.throws(
+      () => createVerifier(SECRET, { leeway: 301 }),
+      (e) => e.code === 'invalid_config',
+    );
+    assert.throws(
+      () => createVerifier(SECRET, { leeway: 1.5 }),
+      (e) => e.code === 'invalid_config',
+    );
+    assert.throws(
+      () => createVerifier(42),
+      (e) => e.code === 'invalid_config',
+    );
   });
 });
 
 describe('results and errors', () => {
   it('returns userId, claims (unknown ones kept) and header', () => {
-    const r = v.verify(raw('{"alg":"HS256","typ":"JWT","kid":"k"}', '{"sub":"u\\u00e9","exp":1700000100,"role":"admin","n":{"x":[1]}}'));
+    const r = v.verify(
+      raw('{"alg":"HS256","typ":"JWT","kid":"k"}', '{"sub":"u\\u00e9","exp":1700000100,"role":"admin","n":{"x":[1]}}'),
+    );
     assert.equal(r.userId, 'ué');
     assert.deepEqual(r.claims, { sub: 'ué', exp: 1700000100, role: 'admin', n: { x: [1] } });
     assert.deepEqual(r.header, { alg: 'HS256', typ: 'JWT', kid: 'k' });
@@ -120,7 +152,10 @@ describe('results and errors', () => {
   });
   it('the one-shot verify agrees', () => {
     assert.equal(verify(claims(VALID), SECRET, { now: NOW }).userId, 'user_1');
-    assert.throws(() => verify(claims(VALID), SECRET, { now: NOW + 1000 }), (e) => e.code === 'token_expired');
+    assert.throws(
+      () => verify(claims(VALID), SECRET, { now: NOW + 1000 }),
+      (e) => e.code === 'token_expired',
+    );
   });
   it('now may be a Date or a function', () => {
     assert.equal(createVerifier(SECRET, { now: new Date(NOW * 1000) }).verify(claims(VALID)).userId, 'user_1');
@@ -130,18 +165,33 @@ describe('results and errors', () => {
 
 describe('the generated contract tables agree with the crate', () => {
   // The native crate's own catalogue, through the CLI (built by the pkg suite).
-  const contract = JSON.parse(execFileSync(new URL('../../target/debug/taskgate', import.meta.url).pathname, ['contract', '--format', 'json'], { encoding: 'utf8' }));
+  const contract = JSON.parse(
+    execFileSync(new URL('../../target/debug/taskgate', import.meta.url).pathname, ['contract', '--format', 'json'], {
+      encoding: 'utf8',
+    }),
+  );
   it('ERROR_CODES, ERRORS, CLAIMS and LIMITS', () => {
-    assert.deepEqual([...ERROR_CODES], contract.error_codes.map((e) => e.code));
-    for (const e of contract.error_codes) assert.deepEqual({ ...ERRORS[e.code] }, { description: e.description, hint: e.hint });
+    assert.deepEqual(
+      [...ERROR_CODES],
+      contract.error_codes.map((e) => e.code),
+    );
+    for (const e of contract.error_codes)
+      assert.deepEqual({ ...ERRORS[e.code] }, { description: e.description, hint: e.hint });
     assert.deepEqual([...CLAIMS], contract.claims);
     assert.deepEqual({ ...LIMITS }, contract.limits);
   });
-  it('the .d.ts unions list exactly the crate\'s codes and claims', () => {
+  it("the .d.ts unions list exactly the crate's codes and claims", () => {
     const dts = readFileSync(new URL('../dist/contract.d.ts', import.meta.url), 'utf8');
-    const union = (name) => [...new RegExp(`export type ${name} = ([^;]+);`).exec(dts)[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
-    assert.deepEqual(union('ErrorCode'), contract.error_codes.map((e) => e.code));
-    assert.deepEqual(union('RefusalCode'), contract.refusals.map((e) => e.code));
+    const union = (name) =>
+      [...new RegExp(`export type ${name} = ([^;]+);`).exec(dts)[1].matchAll(/'([a-z_]+)'/g)].map((m) => m[1]);
+    assert.deepEqual(
+      union('ErrorCode'),
+      contract.error_codes.map((e) => e.code),
+    );
+    assert.deepEqual(
+      union('RefusalCode'),
+      contract.refusals.map((e) => e.code),
+    );
     assert.deepEqual(union('ClaimName'), contract.claims);
     const index = readFileSync(new URL('../dist/index.d.ts', import.meta.url), 'utf8');
     assert.match(index, /from '\.\/contract\.js'/);
@@ -159,21 +209,28 @@ describe('the generated contract tables agree with the crate', () => {
 describe('authorize (full build): steps 1 and 2 as the Worker answers them', () => {
   const v = full.createVerifier(SECRET, { now: NOW });
   const t = claims(VALID);
-  it('a bearer token of the path\'s user passes', () => {
+  it("a bearer token of the path's user passes", () => {
     const r = v.authorize({ authorization: `Bearer ${t}`, pathUser: 'user_1' });
     assert.equal(r.ok, true);
     assert.equal(r.verified.userId, 'user_1');
   });
   it('no token: 401 without an error in the challenge', () => {
     const r = v.authorize({ authorization: 'Basic abc' });
-    assert.deepEqual([r.ok, r.status, r.challenge, JSON.parse(r.body).code], [false, 401, 'Bearer realm="tasks"', 'missing_token']);
+    assert.deepEqual(
+      [r.ok, r.status, r.challenge, JSON.parse(r.body).code],
+      [false, 401, 'Bearer realm="tasks"', 'missing_token'],
+    );
   });
   it('a bad token: 401 naming the code and claim', () => {
     const r = v.authorize({ authorization: `bearer  ${claims('{"sub":"a","exp":1}')}` });
     assert.equal(r.challenge, 'Bearer realm="tasks", error="invalid_token", error_description="token_expired"');
-    assert.deepEqual(JSON.parse(r.body), { detail: 'The token has expired (claim "exp").', code: 'token_expired', claim: 'exp' });
+    assert.deepEqual(JSON.parse(r.body), {
+      detail: 'The token has expired (claim "exp").',
+      code: 'token_expired',
+      claim: 'exp',
+    });
   });
-  it('another user\'s path: 403 forbidden', () => {
+  it("another user's path: 403 forbidden", () => {
     const r = v.authorize({ authorization: `Bearer ${t}`, pathUser: 'user_2' });
     assert.equal(r.status, 403);
     assert.equal(r.error.code, 'forbidden');
@@ -185,8 +242,9 @@ describe('authorize (full build): steps 1 and 2 as the Worker answers them', () 
     assert.equal(c.authorize({ authorization: 'Basic x', cookie: `tg=${t}` }).error.code, 'missing_token');
     assert.equal(v.authorize({ cookie: `tg=${t}` }).error.code, 'missing_token', 'no cookie configured');
   });
-  it('Better Auth\'s session cookie cache, whole or in chunks, with the Origin rule for changes', () => {
-    const payload = '{"session":{"token":"LIVE-key","userId":"u_1","expiresAt":"2023-11-15T00:00:00.000Z"},"user":{"id":"u_1"},"exp":1700000100}';
+  it("Better Auth's session cookie cache, whole or in chunks, with the Origin rule for changes", () => {
+    const payload =
+      '{"session":{"token":"LIVE-key","userId":"u_1","expiresAt":"2023-11-15T00:00:00.000Z"},"user":{"id":"u_1"},"exp":1700000100}';
     const cache = raw('{"alg":"HS256"}', payload);
     const c = full.createVerifier(SECRET, { now: NOW, sessionCache: true, allowedOrigins: ['https://app.example'] });
     const ok = c.authorize({ cookie: `better-auth.session_data=${cache}` });
@@ -194,14 +252,22 @@ describe('authorize (full build): steps 1 and 2 as the Worker answers them', () 
     assert.ok(!JSON.stringify(ok.verified.claims).includes('LIVE-key'));
     const [a, b] = [cache.slice(0, 40), cache.slice(40)];
     assert.equal(c.authorize({ cookie: `better-auth.session_data.1=${b}; better-auth.session_data.0=${a}` }).ok, true);
-    const change = { cookie: `__Secure-better-auth.session_data=${cache}`, method: 'POST', ownOrigin: 'https://api.example' };
+    const change = {
+      cookie: `__Secure-better-auth.session_data=${cache}`,
+      method: 'POST',
+      ownOrigin: 'https://api.example',
+    };
     assert.equal(c.authorize({ ...change, origin: 'https://app.example' }).ok, true);
     assert.equal(c.authorize({ ...change, origin: 'https://api.example' }).ok, true);
     for (const origin of [undefined, 'https://evil.example']) {
       const r = c.authorize({ ...change, origin });
       assert.deepEqual([r.status, r.error.code, r.challenge], [403, 'origin_not_allowed', undefined], String(origin));
     }
-    assert.equal(c.authorize({ ...change, method: 'GET', origin: 'https://evil.example' }).ok, true, 'reads need no Origin');
+    assert.equal(
+      c.authorize({ ...change, method: 'GET', origin: 'https://evil.example' }).ok,
+      true,
+      'reads need no Origin',
+    );
     const prefixed = full.createVerifier(SECRET, { now: NOW, sessionCache: true, cookiePrefix: 'tg' });
     assert.equal(prefixed.authorize({ cookie: `tg.session_data=${cache}` }).ok, true);
   });

@@ -18,22 +18,53 @@ describe('inspect', () => {
   });
   it('lists header and claim problems together', () => {
     const i = inspect(raw('{"alg":"none"}', '{"exp":1}'), { now: NOW });
-    assert.deepEqual(i.problems.map((p) => p.code), ['unsupported_algorithm', 'token_expired']);
+    assert.deepEqual(
+      i.problems.map((p) => p.code),
+      ['unsupported_algorithm', 'token_expired'],
+    );
   });
   it('never throws on anything', () => {
-    const inputs = ['', '.', '..', '...', 'a.b.c', '\u0000', '\ud800', '🙂.🙂.🙂', 'x'.repeat(20000), null, undefined, 42, {}, []];
-    for (let i = 0; i < 300; i++) inputs.push(randomBytes(i % 64).toString('latin1'), randomBytes(i % 90).toString('base64url').replace(/(.{7})/g, '$1.'));
+    const inputs = [
+      '',
+      '.',
+      '..',
+      '...',
+      'a.b.c',
+      '\u0000',
+      '\ud800',
+      '🙂.🙂.🙂',
+      'x'.repeat(20000),
+      null,
+      undefined,
+      42,
+      {},
+      [],
+    ];
+    for (let i = 0; i < 300; i++)
+      inputs.push(
+        randomBytes(i % 64).toString('latin1'),
+        randomBytes(i % 90)
+          .toString('base64url')
+          .replace(/(.{7})/g, '$1.'),
+      );
     for (const input of inputs) {
       const i = inspect(input);
       assert.ok(Array.isArray(i.problems));
-      if (input === '' || typeof input !== 'string') assert.deepEqual(i.problems.map((p) => p.code), ['missing_token']);
+      if (input === '' || typeof input !== 'string')
+        assert.deepEqual(
+          i.problems.map((p) => p.code),
+          ['missing_token'],
+        );
     }
   });
   it('keeps text that is not JSON', () => {
     const i = inspect(raw('{"alg":"HS256"}', 'hello'));
     assert.equal(i.payload, null);
     assert.equal(i.payloadText, 'hello');
-    assert.deepEqual(i.problems.map((p) => p.code), ['malformed_token']);
+    assert.deepEqual(
+      i.problems.map((p) => p.code),
+      ['malformed_token'],
+    );
   });
 });
 
@@ -61,7 +92,10 @@ describe('sign', () => {
     assert.equal(createVerifier({ secrets: `3:${SECRET}-three` }, { now: NOW }).verify(t).userId, 'a');
   });
   it('refuses weak keys and non-object claims', () => {
-    assert.throws(() => sign({ sub: 'a' }, 'short'), (e) => e instanceof TokenError && e.code === 'weak_key');
+    assert.throws(
+      () => sign({ sub: 'a' }, 'short'),
+      (e) => e instanceof TokenError && e.code === 'weak_key',
+    );
     assert.throws(() => sign('sub', SECRET), TypeError);
   });
 });

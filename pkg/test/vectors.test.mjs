@@ -22,7 +22,8 @@ const tagChanged = (t) => {
   return `${t.slice(0, i + 1)}${tag.startsWith('A') ? 'B' : 'A'}${tag.slice(1)}`;
 };
 /** Passes the signature step: with another tag it fails there, and as it is it does not. */
-const passesSignature = (v, t) => outcome(v, t) !== 'invalid_signature' && outcome(v, tagChanged(t)) === 'invalid_signature';
+const passesSignature = (v, t) =>
+  outcome(v, t) !== 'invalid_signature' && outcome(v, tagChanged(t)) === 'invalid_signature';
 const jwkVerifier = (jwk, now) => createVerifier(new Uint8Array(Buffer.from(jwk.k, 'base64url')), { now });
 
 /** `sig-ok` (the signature passes, then the payload is not a claims set) or a code. */

@@ -38,31 +38,40 @@ describe('401: the token is missing or unusable', () => {
     assert.equal(r.status, 200);
   });
   it('garbage is malformed_token', () => expect401(bearer('not-a-jwt'), 'malformed_token'));
-  it('two segments are malformed_token', () => expect401(bearer(good().split('.').slice(0, 2).join('.')), 'malformed_token'));
+  it('two segments are malformed_token', () =>
+    expect401(bearer(good().split('.').slice(0, 2).join('.')), 'malformed_token'));
   it('padding is malformed_token', () => expect401(bearer(`${good()}=`), 'malformed_token'));
   it('a token over 8192 bytes is token_too_large', async () => {
     const big = good({ claims: { pad: 'x'.repeat(9000) } });
     await expect401(bearer(big), 'token_too_large');
   });
-  it('a wrong secret is invalid_signature', () => expect401(bearer(token(USER, { secret: SECRET })), 'invalid_signature'));
+  it('a wrong secret is invalid_signature', () =>
+    expect401(bearer(token(USER, { secret: SECRET })), 'invalid_signature'));
   it('a tampered payload is invalid_signature', async () => {
     const [h, , s] = good().split('.');
     const forged = b64url(JSON.stringify({ sub: USER, exp: now() + 99999 }));
     await expect401(bearer(`${h}.${forged}.${s}`), 'invalid_signature');
   });
-  it('an expired token is token_expired', () => expect401(bearer(good({ claims: { exp: now() - 10 } })), 'token_expired', 'exp'));
+  it('an expired token is token_expired', () =>
+    expect401(bearer(good({ claims: { exp: now() - 10 } })), 'token_expired', 'exp'));
   it('alg none is unsupported_algorithm', async () => {
     const unsigned = `${b64url('{"alg":"none","typ":"JWT"}')}.${b64url(JSON.stringify({ sub: USER, exp: now() + 60 }))}.`;
     await expect401(bearer(unsigned), 'unsupported_algorithm');
   });
-  it('HS512 is unsupported_algorithm', () => expect401(bearer(good({ header: { alg: 'HS512', kid: '2' } })), 'unsupported_algorithm'));
-  it('crit is unsupported_header', () => expect401(bearer(good({ header: { kid: '2', crit: ['exp'] } })), 'unsupported_header'));
+  it('HS512 is unsupported_algorithm', () =>
+    expect401(bearer(good({ header: { alg: 'HS512', kid: '2' } })), 'unsupported_algorithm'));
+  it('crit is unsupported_header', () =>
+    expect401(bearer(good({ header: { kid: '2', crit: ['exp'] } })), 'unsupported_header'));
   it('no sub is missing_claim', () => expect401(bearer(good({ claims: { sub: undefined } })), 'missing_claim', 'sub'));
   it('no exp is missing_claim', () => expect401(bearer(good({ claims: { exp: undefined } })), 'missing_claim', 'exp'));
-  it('exp as a string is invalid_claim', () => expect401(bearer(good({ claims: { exp: String(now() + 60) } })), 'invalid_claim', 'exp'));
-  it('a future nbf is token_not_yet_valid', () => expect401(bearer(good({ claims: { nbf: now() + 120 } })), 'token_not_yet_valid', 'nbf'));
-  it('a future iat is token_not_yet_valid', () => expect401(bearer(good({ claims: { iat: now() + 120 } })), 'token_not_yet_valid', 'iat'));
-  it('user_id different from sub is invalid_claim', () => expect401(bearer(good({ claims: { user_id: 'other' } })), 'invalid_claim', 'user_id'));
+  it('exp as a string is invalid_claim', () =>
+    expect401(bearer(good({ claims: { exp: String(now() + 60) } })), 'invalid_claim', 'exp'));
+  it('a future nbf is token_not_yet_valid', () =>
+    expect401(bearer(good({ claims: { nbf: now() + 120 } })), 'token_not_yet_valid', 'nbf'));
+  it('a future iat is token_not_yet_valid', () =>
+    expect401(bearer(good({ claims: { iat: now() + 120 } })), 'token_not_yet_valid', 'iat'));
+  it('user_id different from sub is invalid_claim', () =>
+    expect401(bearer(good({ claims: { user_id: 'other' } })), 'invalid_claim', 'user_id'));
   it('duplicate claims are malformed_token', async () => {
     const payload = `{"sub":"${USER}","sub":"other","exp":${now() + 60}}`;
     await expect401(bearer(signRaw('{"alg":"HS256","kid":"2"}', payload, NEW_SECRET)), 'malformed_token');
@@ -91,11 +100,24 @@ describe('key rotation (BETTER_AUTH_SECRETS=2:new,1:old)', () => {
 describe('403: a valid token for another user', () => {
   it('is forbidden with insufficient_scope, on every task route', async () => {
     const t = token('intruder', { secret: NEW_SECRET });
-    for (const [method, path] of [['GET', PATH], ['POST', PATH], ['GET', `${PATH}/1`], ['PUT', `${PATH}/1`], ['DELETE', `${PATH}/1`], ['PATCH', `${PATH}/1/complete`]]) {
-      const r = await call(server.url, method, path, { token: t, body: method === 'POST' || method === 'PUT' ? { title: 'x' } : undefined });
+    for (const [method, path] of [
+      ['GET', PATH],
+      ['POST', PATH],
+      ['GET', `${PATH}/1`],
+      ['PUT', `${PATH}/1`],
+      ['DELETE', `${PATH}/1`],
+      ['PATCH', `${PATH}/1/complete`],
+    ]) {
+      const r = await call(server.url, method, path, {
+        token: t,
+        body: method === 'POST' || method === 'PUT' ? { title: 'x' } : undefined,
+      });
       assert.equal(r.status, 403, `${method} ${path}`);
       assert.equal(r.json.code, 'forbidden');
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="tasks", error="insufficient_scope", error_description="forbidden"');
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        'Bearer realm="tasks", error="insufficient_scope", error_description="forbidden"',
+      );
     }
   });
   it('comes before id validation and body validation', async () => {

@@ -12,7 +12,12 @@ after(() => Promise.all(servers.map((s) => s.stop())));
 async function misconfigured(opts, reason, secret) {
   const server = await WorkerServer.start(opts);
   servers.push(server);
-  for (const [m, p] of [['GET', '/api/u/tasks'], ['POST', '/api/u/tasks'], ['GET', '/api/u/tasks/1'], ['PATCH', '/api/u/tasks/1/complete']]) {
+  for (const [m, p] of [
+    ['GET', '/api/u/tasks'],
+    ['POST', '/api/u/tasks'],
+    ['GET', '/api/u/tasks/1'],
+    ['PATCH', '/api/u/tasks/1/complete'],
+  ]) {
     const r = await call(server.url, m, p, { token: token('u'), body: m === 'POST' ? { title: 'x' } : undefined });
     assert.equal(r.status, 500, `${m} ${p}`);
     assert.equal(r.json.code, 'server_misconfigured');
@@ -30,15 +35,35 @@ async function misconfigured(opts, reason, secret) {
 
 describe('server_misconfigured', () => {
   it('no secret at all', () => misconfigured({}, 'BETTER_AUTH_SECRET is not set'));
-  it('a secret under 32 bytes', () => misconfigured({ secrets: { BETTER_AUTH_SECRET: 'too-short-secret-31-bytes-long!' } }, 'shorter than 32 bytes', 'too-short-secret-31-bytes-long!'));
-  it('a ring that cannot be parsed', () => misconfigured({ secrets: { BETTER_AUTH_SECRETS: 'no-version-separator-in-this-secret-value' } }, 'BETTER_AUTH_SECRETS cannot be parsed', 'no-version-separator-in-this-secret-value'));
-  it('a leeway over 300 s', () => misconfigured({ secrets: { BETTER_AUTH_SECRET: 'a-perfectly-fine-secret-of-more-than-32-bytes' }, vars: { JWT_LEEWAY_SECONDS: '301' } }, 'JWT_LEEWAY_SECONDS'));
+  it('a secret under 32 bytes', () =>
+    misconfigured(
+      { secrets: { BETTER_AUTH_SECRET: 'too-short-secret-31-bytes-long!' } },
+      'shorter than 32 bytes',
+      'too-short-secret-31-bytes-long!',
+    ));
+  it('a ring that cannot be parsed', () =>
+    misconfigured(
+      { secrets: { BETTER_AUTH_SECRETS: 'no-version-separator-in-this-secret-value' } },
+      'BETTER_AUTH_SECRETS cannot be parsed',
+      'no-version-separator-in-this-secret-value',
+    ));
+  it('a leeway over 300 s', () =>
+    misconfigured(
+      {
+        secrets: { BETTER_AUTH_SECRET: 'a-perfectly-fine-secret-of-more-than-32-bytes' },
+        vars: { JWT_LEEWAY_SECONDS: '301' },
+      },
+      'JWT_LEEWAY_SECONDS',
+    ));
 });
 
 describe('issuer, audience and leeway from vars', () => {
   it('are enforced by the Worker', async () => {
     const secret = 'a-perfectly-fine-secret-of-more-than-32-bytes';
-    const server = await WorkerServer.start({ secrets: { BETTER_AUTH_SECRET: secret }, vars: { JWT_ISSUER: 'https://app.example', JWT_AUDIENCE: 'tasks', JWT_LEEWAY_SECONDS: '60' } });
+    const server = await WorkerServer.start({
+      secrets: { BETTER_AUTH_SECRET: secret },
+      vars: { JWT_ISSUER: 'https://app.example', JWT_AUDIENCE: 'tasks', JWT_LEEWAY_SECONDS: '60' },
+    });
     servers.push(server);
     const t = (claims) => token('u', { secret, claims });
     const get = async (tok) => (await call(server.url, 'GET', '/api/u/tasks', { token: tok })).json?.code ?? 'ok';
@@ -46,7 +71,11 @@ describe('issuer, audience and leeway from vars', () => {
     assert.equal(await get(t({ iss: 'https://evil.example', aud: 'tasks' })), 'invalid_issuer');
     assert.equal(await get(t({ iss: 'https://app.example' })), 'invalid_audience');
     const now = Math.floor(Date.now() / 1000);
-    assert.equal(await get(t({ iss: 'https://app.example', aud: 'tasks', exp: now - 30 })), 'ok', 'inside the 60 s leeway');
+    assert.equal(
+      await get(t({ iss: 'https://app.example', aud: 'tasks', exp: now - 30 })),
+      'ok',
+      'inside the 60 s leeway',
+    );
     assert.equal(await get(t({ iss: 'https://app.example', aud: 'tasks', exp: now - 90 })), 'token_expired');
   });
 });

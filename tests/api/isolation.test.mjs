@@ -25,7 +25,10 @@ describe('isolation between users', () => {
     for (const q of ['', '?status=all', '?q=Bob', '?tag=secret', '?limit=200']) {
       const r = await a.get(`/api/alice/tasks${q}`);
       assert.equal(r.status, 200);
-      assert.ok(r.json.every((t) => t.user_id === 'alice'), q);
+      assert.ok(
+        r.json.every((t) => t.user_id === 'alice'),
+        q,
+      );
       assert.ok(!r.text.includes('Bob private'), q);
     }
   });
@@ -40,8 +43,14 @@ describe('isolation between users', () => {
     assert.equal(theirs.status, 404);
     assert.deepEqual(theirs.json, none.json);
     for (const [call, none2] of [
-      [() => a.put(`/api/alice/tasks/${taskB.id}`, { title: 'hijack' }), () => a.put('/api/alice/tasks/987654321', { title: 'hijack' })],
-      [() => a.put(`/api/alice/tasks/${taskB.id}`, { title: '' }), () => a.put('/api/alice/tasks/987654321', { title: '' })],
+      [
+        () => a.put(`/api/alice/tasks/${taskB.id}`, { title: 'hijack' }),
+        () => a.put('/api/alice/tasks/987654321', { title: 'hijack' }),
+      ],
+      [
+        () => a.put(`/api/alice/tasks/${taskB.id}`, { title: '' }),
+        () => a.put('/api/alice/tasks/987654321', { title: '' }),
+      ],
       [() => a.patch(`/api/alice/tasks/${taskB.id}/complete`), () => a.patch('/api/alice/tasks/987654321/complete')],
       [() => a.del(`/api/alice/tasks/${taskB.id}`), () => a.del('/api/alice/tasks/987654321')],
     ]) {
@@ -56,7 +65,8 @@ describe('isolation between users', () => {
       await a.get(`/api/bob/tasks/${taskB.id}`),
       await a.get('/api/bob/tasks/987654321'),
       await a.del(`/api/bob/tasks/${taskB.id}`),
-    ]) assert.equal(r.status, 403);
+    ])
+      assert.equal(r.status, 403);
   });
   it("B's task is untouched after all of A's attempts", async () => {
     const r = await b.get(`/api/bob/tasks/${taskB.id}`);
@@ -72,21 +82,34 @@ describe('concurrency', () => {
     const PER_USER = 25;
     // Each user creates PER_USER tasks, all users at once.
     const created = await Promise.all(
-      clients.map((c, i) => Promise.all(Array.from({ length: PER_USER }, (_, n) =>
-        c.post(`/api/${users[i]}/tasks`, { title: `${users[i]} #${n}` })))),
+      clients.map((c, i) =>
+        Promise.all(
+          Array.from({ length: PER_USER }, (_, n) => c.post(`/api/${users[i]}/tasks`, { title: `${users[i]} #${n}` })),
+        ),
+      ),
     );
     for (const rs of created) for (const r of rs) assert.equal(r.status, 201, r.text);
     // Every task is toggled 3 times concurrently (odd: ends completed), all users at once.
-    await Promise.all(created.flatMap((rs, i) => rs.flatMap((r) =>
-      Array.from({ length: 3 }, () => clients[i].patch(`/api/${users[i]}/tasks/${r.json.id}/complete`)
-        .then((x) => assert.equal(x.status, 200, x.text)))),
-    ));
+    await Promise.all(
+      created.flatMap((rs, i) =>
+        rs.flatMap((r) =>
+          Array.from({ length: 3 }, () =>
+            clients[i]
+              .patch(`/api/${users[i]}/tasks/${r.json.id}/complete`)
+              .then((x) => assert.equal(x.status, 200, x.text)),
+          ),
+        ),
+      ),
+    );
     for (const [i, c] of clients.entries()) {
       const all = await c.get(`/api/${users[i]}/tasks?limit=200`);
       assert.equal(all.headers.get('x-total-count'), String(PER_USER));
       assert.equal(all.json.length, PER_USER);
       assert.ok(all.json.every((t) => t.user_id === users[i] && t.title.startsWith(users[i])));
-      assert.ok(all.json.every((t) => t.completed === true), 'three toggles leave every task completed');
+      assert.ok(
+        all.json.every((t) => t.completed === true),
+        'three toggles leave every task completed',
+      );
       const ids = new Set(all.json.map((t) => t.id));
       assert.equal(ids.size, PER_USER);
     }

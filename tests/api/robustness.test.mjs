@@ -12,7 +12,10 @@ let api;
 const USER = 'robust-user';
 const BASE = `/api/${USER}/tasks`;
 before(async () => {
-  server = await WorkerServer.start({ secrets: { BETTER_AUTH_SECRET: SECRET }, vars: { CORS_ORIGINS: 'http://localhost:3000, https://app.example' } });
+  server = await WorkerServer.start({
+    secrets: { BETTER_AUTH_SECRET: SECRET },
+    vars: { CORS_ORIGINS: 'http://localhost:3000, https://app.example' },
+  });
   api = client(server.url, token(USER));
 });
 after(() => server?.stop());
@@ -35,9 +38,21 @@ describe('bodies', () => {
     // then be cut off (EPIPE), which fetch reports as a failure. node:http lets the answer be read
     // whatever happens to the rest of the upload.
     const status = await new Promise((resolve, reject) => {
-      const req = httpRequest(server.url + BASE, {
-        method: 'POST', headers: { Authorization: `Bearer ${token(USER)}`, 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' },
-      }, (res) => { res.resume(); resolve(res.statusCode); });
+      const req = httpRequest(
+        server.url + BASE,
+        {
+          method: 'POST',
+          headers: {
+            Authorization: `Bearer ${token(USER)}`,
+            'Content-Type': 'application/json',
+            'Transfer-Encoding': 'chunked',
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', (e) => setTimeout(() => reject(e), 2000)); // an error after the answer is expected
       (async () => {
         for (let i = 0; i < 80 && !req.destroyed; i++) {
@@ -58,10 +73,16 @@ describe('bodies', () => {
   it('JSON without a Content-Type is accepted; application/json with charset too', async () => {
     // A Buffer body makes fetch send no Content-Type at all (a string would be text/plain).
     assert.equal((await api.post(BASE, Buffer.from('{"title":"no type"}'))).status, 201);
-    assert.equal((await api.post(BASE, '{"title":"charset"}', { headers: { 'Content-Type': 'application/json; charset=utf-8' } })).status, 201);
+    assert.equal(
+      (await api.post(BASE, '{"title":"charset"}', { headers: { 'Content-Type': 'application/json; charset=utf-8' } }))
+        .status,
+      201,
+    );
   });
   it('deeply nested JSON is 422 invalid_json', async () => {
-    const r = await api.post(BASE, `{"title":"x","description":${'['.repeat(5000)}${']'.repeat(5000)}}`, { headers: { 'Content-Type': 'application/json' } });
+    const r = await api.post(BASE, `{"title":"x","description":${'['.repeat(5000)}${']'.repeat(5000)}}`, {
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(r.status, 422);
     assert.equal(r.json.code, 'invalid_json');
   });
@@ -70,7 +91,11 @@ describe('bodies', () => {
     assert.ok([413, 422].includes(r.status), String(r.status));
   });
   it('invalid UTF-8 is 422 invalid_json', async () => {
-    const r = await api.post(BASE, Buffer.from([0x7b, 0x22, 0x74, 0x69, 0x74, 0x6c, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]), { headers: { 'Content-Type': 'application/json' } });
+    const r = await api.post(
+      BASE,
+      Buffer.from([0x7b, 0x22, 0x74, 0x69, 0x74, 0x6c, 0x65, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
+      { headers: { 'Content-Type': 'application/json' } },
+    );
     assert.equal(r.status, 422);
   });
   it('a repeated name in a body is 422 naming the field, also when spelled with escapes', async () => {
@@ -178,13 +203,37 @@ describe('routes and methods', () => {
     const doc = r.json;
     assert.match(doc.openapi, /^3\.1\./);
     assert.deepEqual(Object.keys(doc.paths).sort(), [
-      '/api/{user_id}/tasks', '/api/{user_id}/tasks/{id}', '/api/{user_id}/tasks/{id}/complete', '/health', '/openapi.json',
+      '/api/{user_id}/tasks',
+      '/api/{user_id}/tasks/{id}',
+      '/api/{user_id}/tasks/{id}/complete',
+      '/health',
+      '/openapi.json',
     ]);
-    assert.deepEqual(Object.keys(doc.paths['/api/{user_id}/tasks']).filter((k) => k !== 'parameters').sort(), ['get', 'post']);
-    assert.deepEqual(Object.keys(doc.paths['/api/{user_id}/tasks/{id}']).filter((k) => k !== 'parameters').sort(), ['delete', 'get', 'put']);
+    assert.deepEqual(
+      Object.keys(doc.paths['/api/{user_id}/tasks'])
+        .filter((k) => k !== 'parameters')
+        .sort(),
+      ['get', 'post'],
+    );
+    assert.deepEqual(
+      Object.keys(doc.paths['/api/{user_id}/tasks/{id}'])
+        .filter((k) => k !== 'parameters')
+        .sort(),
+      ['delete', 'get', 'put'],
+    );
     assert.ok(doc.components.securitySchemes.bearerAuth);
     const text = JSON.stringify(doc);
-    for (const code of ['missing_token', 'token_expired', 'forbidden', 'not_found', 'validation_failed', 'invalid_json', 'payload_too_large', 'invalid_query', 'invalid_id']) {
+    for (const code of [
+      'missing_token',
+      'token_expired',
+      'forbidden',
+      'not_found',
+      'validation_failed',
+      'invalid_json',
+      'payload_too_large',
+      'invalid_query',
+      'invalid_id',
+    ]) {
       assert.ok(text.includes(code), code);
     }
   });
@@ -214,7 +263,11 @@ describe('CORS', () => {
   });
   it('preflight answers 204 with methods and Authorization, Content-Type', async () => {
     const r = await call(server.url, 'OPTIONS', `${BASE}/1`, {
-      headers: { Origin: 'http://localhost:3000', 'Access-Control-Request-Method': 'PUT', 'Access-Control-Request-Headers': 'authorization, content-type' },
+      headers: {
+        Origin: 'http://localhost:3000',
+        'Access-Control-Request-Method': 'PUT',
+        'Access-Control-Request-Headers': 'authorization, content-type',
+      },
     });
     assert.equal(r.status, 204);
     assert.equal(r.headers.get('access-control-allow-origin'), 'http://localhost:3000');
@@ -222,7 +275,9 @@ describe('CORS', () => {
     assert.equal(r.headers.get('access-control-allow-headers'), 'Authorization, Content-Type');
   });
   it('preflight from an unlisted origin gets no grant', async () => {
-    const r = await call(server.url, 'OPTIONS', BASE, { headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' } });
+    const r = await call(server.url, 'OPTIONS', BASE, {
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'GET' },
+    });
     assert.equal(r.status, 204);
     assert.equal(r.headers.get('access-control-allow-origin'), null);
     assert.equal(r.headers.get('access-control-allow-methods'), null);

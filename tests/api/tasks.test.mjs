@@ -39,10 +39,28 @@ describe('create and read', () => {
     assert.ok(Number.isInteger(t.id) && t.id > 0);
     assert.match(t.created_at, RFC3339_MS);
     assert.equal(t.created_at, t.updated_at);
-    assert.deepEqual(Object.keys(t).sort(), ['completed', 'created_at', 'description', 'due_date', 'id', 'priority', 'tags', 'title', 'updated_at', 'user_id']);
+    assert.deepEqual(Object.keys(t).sort(), [
+      'completed',
+      'created_at',
+      'description',
+      'due_date',
+      'id',
+      'priority',
+      'tags',
+      'title',
+      'updated_at',
+      'user_id',
+    ]);
   });
   it('POST accepts every optional field', async () => {
-    const body = { title: 'Full', description: 'All fields', completed: true, priority: 'high', due_date: '2027-02-28', tags: ['work', 'urgent'] };
+    const body = {
+      title: 'Full',
+      description: 'All fields',
+      completed: true,
+      priority: 'high',
+      due_date: '2027-02-28',
+      tags: ['work', 'urgent'],
+    };
     const r = await api.post(BASE, body);
     assert.equal(r.status, 201, r.text);
     for (const [k, v] of Object.entries(body)) assert.deepEqual(r.json[k], v, k);
@@ -110,7 +128,10 @@ describe('update, complete, delete', () => {
   });
   it('PUT of a missing task is 404 even with a bad body (404 before body validation)', async () => {
     assert.equal((await api.put(`${BASE}/999999`, { title: '' })).status, 404);
-    assert.equal((await api.put(`${BASE}/999999`, '{not json', { headers: { 'Content-Type': 'application/json' } })).status, 404);
+    assert.equal(
+      (await api.put(`${BASE}/999999`, '{not json', { headers: { 'Content-Type': 'application/json' } })).status,
+      404,
+    );
     assert.equal((await api.put(`${BASE}/999999`, { title: 'ok' })).status, 404);
   });
   it('PATCH complete without a body toggles', async () => {
@@ -180,7 +201,8 @@ describe('validation limits', () => {
     assert.deepEqual(await fieldsOf({ title: 't', tags: 'a' }), ['tags']);
   });
   it('priority is low, medium or high', async () => {
-    for (const p of ['low', 'medium', 'high']) assert.equal((await api.post(BASE, { title: 'p', priority: p })).status, 201);
+    for (const p of ['low', 'medium', 'high'])
+      assert.equal((await api.post(BASE, { title: 'p', priority: p })).status, 201);
     assert.deepEqual(await fieldsOf({ title: 'p', priority: 'urgent' }), ['priority']);
   });
   it('due_date is a real calendar date or null', async () => {
@@ -231,7 +253,10 @@ describe('listing', () => {
     const r = await u.api.get(u.base);
     assert.equal(r.headers.get('x-total-count'), '5');
     assert.equal(r.headers.get('link'), null);
-    assert.deepEqual(r.json.map((t) => t.title.split(' ')[0]), ['Epsilon', 'delta', 'Gamma', 'beta', 'Alpha']);
+    assert.deepEqual(
+      r.json.map((t) => t.title.split(' ')[0]),
+      ['Epsilon', 'delta', 'Gamma', 'beta', 'Alpha'],
+    );
   });
   it('status=pending|completed|all', async () => {
     assert.deepEqual(await titles('?status=pending'), ['Epsilon', 'beta', 'Alpha']);
@@ -273,15 +298,27 @@ describe('listing', () => {
   });
   it('limit and offset page through, with X-Total-Count and Link rel=next', async () => {
     const p1 = await u.api.get(`${u.base}?sort=title&order=asc&limit=2`);
-    assert.deepEqual(p1.json.map((t) => t.title.split(' ')[0]), ['Alpha', 'beta']);
+    assert.deepEqual(
+      p1.json.map((t) => t.title.split(' ')[0]),
+      ['Alpha', 'beta'],
+    );
     assert.equal(p1.headers.get('x-total-count'), '5');
     const link = p1.headers.get('link');
-    assert.match(link, /^<http:\/\/127\.0\.0\.1:\d+\/api\/list-[a-z0-9]+\/tasks\?sort=title&order=asc&limit=2&offset=2>; rel="next"$/);
+    assert.match(
+      link,
+      /^<http:\/\/127\.0\.0\.1:\d+\/api\/list-[a-z0-9]+\/tasks\?sort=title&order=asc&limit=2&offset=2>; rel="next"$/,
+    );
     const next = link.slice(1, link.indexOf('>'));
     const p2 = await u.api.get(next.slice(server.url.length));
-    assert.deepEqual(p2.json.map((t) => t.title.split(' ')[0]), ['delta', 'Epsilon']);
+    assert.deepEqual(
+      p2.json.map((t) => t.title.split(' ')[0]),
+      ['delta', 'Epsilon'],
+    );
     const p3 = await u.api.get(`${u.base}?sort=title&order=asc&limit=2&offset=4`);
-    assert.deepEqual(p3.json.map((t) => t.title.split(' ')[0]), ['Gamma']);
+    assert.deepEqual(
+      p3.json.map((t) => t.title.split(' ')[0]),
+      ['Gamma'],
+    );
     assert.equal(p3.headers.get('link'), null);
     const beyond = await u.api.get(`${u.base}?offset=50`);
     assert.deepEqual(beyond.json, []);

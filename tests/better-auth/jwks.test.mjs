@@ -23,9 +23,13 @@ async function betterAuth(alg, jwks = {}) {
 
 /** A user signed up on `ba`, and a fresh jwt() token. */
 async function jwtToken(ba, name = 'user') {
-  const up = await ba.signUp({ email: `${name}-${Date.now()}-${Math.random()}@example.com`, password: 'a-long-password-123' });
+  const up = await ba.signUp({
+    email: `${name}-${Date.now()}-${Math.random()}@example.com`,
+    password: 'a-long-password-123',
+  });
   const jar = new CookieJar(up.setCookies);
-  const token = async () => (await (await ba.fetch('/api/auth/token', { headers: { cookie: jar.header() } })).json()).token;
+  const token = async () =>
+    (await (await ba.fetch('/api/auth/token', { headers: { cookie: jar.header() } })).json()).token;
   return { id: up.user.id, token: await token(), next: token };
 }
 
@@ -57,7 +61,10 @@ describe('jwt() plugin tokens through the Worker and the package', () => {
       const [h, p, s] = user.token.split('.');
       const bad = `${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`;
       assert.equal((await (await get(w, user.id, bad)).json()).code, 'invalid_signature');
-      assert.throws(() => v.verify(bad), (e) => e.code === 'invalid_signature');
+      assert.throws(
+        () => v.verify(bad),
+        (e) => e.code === 'invalid_signature',
+      );
     });
   }
 
@@ -76,7 +83,9 @@ describe('fetching the JWK Set', () => {
     const user = await jwtToken(ba);
     const w = await worker({ BETTER_AUTH_URL: ba.url });
     const before = ba.requests.filter((r) => r.path === '/api/auth/jwks').length;
-    const answers = await Promise.all(Array.from({ length: 200 }, () => get(w, user.id, user.token).then((r) => r.status)));
+    const answers = await Promise.all(
+      Array.from({ length: 200 }, () => get(w, user.id, user.token).then((r) => r.status)),
+    );
     assert.deepEqual([...new Set(answers)], [200]);
     assert.equal(ba.requests.filter((r) => r.path === '/api/auth/jwks').length - before, 1);
   });

@@ -24,7 +24,8 @@ const PASSWORD = 'correct-horse-battery';
 const TOKEN_PATH = '/api/auth/taskgate/token';
 
 // Only what each test passes may configure Better Auth or the CLI.
-for (const name of ['BETTER_AUTH_SECRET', 'BETTER_AUTH_SECRETS', 'AUTH_SECRET', 'BETTER_AUTH_URL']) delete process.env[name];
+for (const name of ['BETTER_AUTH_SECRET', 'BETTER_AUTH_SECRETS', 'AUTH_SECRET', 'BETTER_AUTH_URL'])
+  delete process.env[name];
 
 let n = 0;
 const newUser = () => ({ email: `user-${process.pid}-${++n}@example.com`, password: PASSWORD, name: `User ${n}` });
@@ -43,8 +44,16 @@ after(() => rmSync(tmp, { recursive: true, force: true }));
 /** `taskgate verify TOKEN --env-file FILE`, with nothing from this process's environment. */
 function cliVerify(token, vars) {
   const file = path.join(tmp, `env-${++n}`);
-  writeFileSync(file, Object.entries(vars).map(([k, v]) => `${k}=${v}\n`).join(''));
-  const r = spawnSync(CLI, ['verify', token, '--env-file', file], { env: { PATH: process.env.PATH }, encoding: 'utf8' });
+  writeFileSync(
+    file,
+    Object.entries(vars)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join(''),
+  );
+  const r = spawnSync(CLI, ['verify', token, '--env-file', file], {
+    env: { PATH: process.env.PATH },
+    encoding: 'utf8',
+  });
   return { status: r.status, out: JSON.parse(r.stdout) };
 }
 
@@ -91,13 +100,16 @@ describe('GET /api/auth/taskgate/token with a session', () => {
     assert.equal(cli.out.user_id, user.id);
     assert.deepEqual(cli.out.claims, c);
     // ... and both refuse it under another secret.
-    assert.throws(() => createVerifier(OLD).verify(json.token), (e) => e instanceof TokenError && e.code === 'invalid_signature');
+    assert.throws(
+      () => createVerifier(OLD).verify(json.token),
+      (e) => e instanceof TokenError && e.code === 'invalid_signature',
+    );
     const wrong = cliVerify(json.token, { BETTER_AUTH_SECRET: OLD });
     assert.equal(wrong.status, 1);
     assert.equal(wrong.out.code, 'invalid_signature');
   });
 
-  it('never puts Better Auth\'s session token in the response body or headers other than Set-Cookie', async () => {
+  it("never puts Better Auth's session token in the response body or headers other than Set-Cookie", async () => {
     const { cookies, setCookies } = await ba.signUp(newUser());
     const sessionToken = (await ba.auth.api.getSession({ headers: headersOf(cookies) })).session.token;
     assert.equal(sessionTokenOf(setCookies), sessionToken); // the cookie holds it: the probe is right
@@ -150,7 +162,7 @@ describe('lifetime', () => {
     }
   });
 
-  it('is capped by the session\'s expiry', async () => {
+  it("is capped by the session's expiry", async () => {
     const ba = await startBetterAuth({
       secret: SECRET,
       plugins: [taskgate({ expiresIn: 900 })],
@@ -172,7 +184,11 @@ describe('lifetime', () => {
 
   it('refuses options it cannot honour, when the plugin is created', () => {
     for (const expiresIn of [0, -1, 1.5, '900', Infinity]) {
-      assert.throws(() => taskgate({ expiresIn }), (e) => e instanceof BetterAuthError && /expiresIn/.test(e.message), String(expiresIn));
+      assert.throws(
+        () => taskgate({ expiresIn }),
+        (e) => e instanceof BetterAuthError && /expiresIn/.test(e.message),
+        String(expiresIn),
+      );
     }
     assert.throws(() => taskgate({ issuer: '' }), BetterAuthError);
     assert.throws(() => taskgate({ audience: [] }), BetterAuthError);
@@ -183,21 +199,36 @@ describe('lifetime', () => {
 describe('issuer and audience', () => {
   let ba;
   before(async () => {
-    ba = await startBetterAuth({ secret: SECRET, plugins: [taskgate({ issuer: 'https://app.example.com', audience: 'taskgate-api' })] });
+    ba = await startBetterAuth({
+      secret: SECRET,
+      plugins: [taskgate({ issuer: 'https://app.example.com', audience: 'taskgate-api' })],
+    });
   });
   after(() => ba.close());
 
   it('produce iss and aud that a verifier configured with them accepts, and one configured otherwise refuses', async () => {
     const { cookies, user } = await ba.signUp(newUser());
     const { json } = await getToken(ba, cookies);
-    const v = createVerifier(SECRET, { issuer: 'https://app.example.com', audience: 'taskgate-api' }).verify(json.token);
+    const v = createVerifier(SECRET, { issuer: 'https://app.example.com', audience: 'taskgate-api' }).verify(
+      json.token,
+    );
     assert.equal(v.userId, user.id);
     assert.equal(v.claims.iss, 'https://app.example.com');
     assert.equal(v.claims.aud, 'taskgate-api');
-    assert.throws(() => createVerifier(SECRET, { audience: 'another-api' }).verify(json.token), (e) => e.code === 'invalid_audience');
-    assert.throws(() => createVerifier(SECRET, { issuer: 'https://evil.example' }).verify(json.token), (e) => e.code === 'invalid_issuer');
+    assert.throws(
+      () => createVerifier(SECRET, { audience: 'another-api' }).verify(json.token),
+      (e) => e.code === 'invalid_audience',
+    );
+    assert.throws(
+      () => createVerifier(SECRET, { issuer: 'https://evil.example' }).verify(json.token),
+      (e) => e.code === 'invalid_issuer',
+    );
 
-    const ok = cliVerify(json.token, { BETTER_AUTH_SECRET: SECRET, JWT_ISSUER: 'https://app.example.com', JWT_AUDIENCE: 'taskgate-api' });
+    const ok = cliVerify(json.token, {
+      BETTER_AUTH_SECRET: SECRET,
+      JWT_ISSUER: 'https://app.example.com',
+      JWT_AUDIENCE: 'taskgate-api',
+    });
     assert.equal(ok.status, 0, JSON.stringify(ok.out));
     const bad = cliVerify(json.token, { BETTER_AUTH_SECRET: SECRET, JWT_AUDIENCE: 'another-api' });
     assert.equal(bad.out.code, 'invalid_audience');
@@ -208,14 +239,17 @@ describe('issuer and audience', () => {
     try {
       const { cookies } = await plain.signUp(newUser());
       const { json } = await getToken(plain, cookies);
-      assert.throws(() => createVerifier(SECRET, { issuer: 'https://app.example.com' }).verify(json.token), (e) => e.code === 'invalid_issuer');
+      assert.throws(
+        () => createVerifier(SECRET, { issuer: 'https://app.example.com' }).verify(json.token),
+        (e) => e.code === 'invalid_issuer',
+      );
     } finally {
       await plain.close();
     }
   });
 });
 
-describe('ended sessions cannot mint tokens, even with Better Auth\'s cookie cache on', () => {
+describe("ended sessions cannot mint tokens, even with Better Auth's cookie cache on", () => {
   const cookieCache = { cookieCache: { enabled: true, maxAge: 300 } };
   let ba;
   before(async () => {
@@ -240,7 +274,7 @@ describe('ended sessions cannot mint tokens, even with Better Auth\'s cookie cac
     assert.equal((await getToken(ba, jar.header())).res.status, 401);
   });
 
-  it('after auth.api.revokeSession: 401 for that session, the user\'s other session still works', async () => {
+  it("after auth.api.revokeSession: 401 for that session, the user's other session still works", async () => {
     const u = newUser();
     const a = await ba.signUp(u);
     const b = await ba.signIn(u);
@@ -253,17 +287,27 @@ describe('ended sessions cannot mint tokens, even with Better Auth\'s cookie cac
     const r = await ba.auth.api.revokeSession({ headers: headersOf(b.cookies), body: { token: sa.session.token } });
     assert.equal(r.status, true);
     assert.equal((await getToken(ba, a.cookies)).res.status, 401);
-    assert.ok((await ba.auth.api.getSession({ headers: headersOf(a.cookies) }))?.user, 'the cookie cache still holds the revoked session');
+    assert.ok(
+      (await ba.auth.api.getSession({ headers: headersOf(a.cookies) }))?.user,
+      'the cookie cache still holds the revoked session',
+    );
     const tb = await getToken(ba, b.cookies);
     assert.equal(tb.res.status, 200);
     assert.equal(createVerifier(SECRET).verify(tb.json.token).claims.sid, sb.session.id);
   });
 
   it('control: with authoritativeSession: false the cookie cache lets a signed-out session mint a token', async () => {
-    const lax = await startBetterAuth({ secret: SECRET, plugins: [taskgate({ authoritativeSession: false })], session: cookieCache });
+    const lax = await startBetterAuth({
+      secret: SECRET,
+      plugins: [taskgate({ authoritativeSession: false })],
+      session: cookieCache,
+    });
     try {
       const { cookies } = await lax.signUp(newUser());
-      assert.equal((await lax.fetch('/api/auth/sign-out', { method: 'POST', headers: { cookie: cookies } })).status, 200);
+      assert.equal(
+        (await lax.fetch('/api/auth/sign-out', { method: 'POST', headers: { cookie: cookies } })).status,
+        200,
+      );
       assert.equal((await getToken(lax, cookies)).res.status, 200);
     } finally {
       await lax.close();
@@ -274,19 +318,28 @@ describe('ended sessions cannot mint tokens, even with Better Auth\'s cookie cac
 describe('secrets at start-up', () => {
   const rejectsWith = async (config, pattern, secret) => {
     let started; // only if it wrongly starts: closed, so the failure does not hang the run
-    await assert.rejects(async () => {
-      started = await startBetterAuth({ ...config, plugins: [taskgate()] });
-    }, (e) => {
-      assert.ok(e instanceof BetterAuthError, `${e?.name}: ${e?.message}`);
-      assert.match(e.message, pattern);
-      if (secret) assert.ok(!e.message.includes(secret), 'the message shows the secret');
-      return true;
-    }).finally(() => started?.close());
+    await assert
+      .rejects(
+        async () => {
+          started = await startBetterAuth({ ...config, plugins: [taskgate()] });
+        },
+        (e) => {
+          assert.ok(e instanceof BetterAuthError, `${e?.name}: ${e?.message}`);
+          assert.match(e.message, pattern);
+          if (secret) assert.ok(!e.message.includes(secret), 'the message shows the secret');
+          return true;
+        },
+      )
+      .finally(() => started?.close());
   };
 
   it('a 31-byte secret fails with a clear error that names the fix, never the secret', async () => {
     const short = 'a'.repeat(31);
-    await rejectsWith({ secret: short }, /31 bytes.*at least 32 bytes.*BETTER_AUTH_SECRET|BETTER_AUTH_SECRET.*31 bytes.*at least 32/s, short);
+    await rejectsWith(
+      { secret: short },
+      /31 bytes.*at least 32 bytes.*BETTER_AUTH_SECRET|BETTER_AUTH_SECRET.*31 bytes.*at least 32/s,
+      short,
+    );
   });
 
   it('counts bytes, not characters: 16 two-byte characters (32 bytes) are accepted', async () => {
@@ -300,13 +353,22 @@ describe('secrets at start-up', () => {
     }
   });
 
-  it('Better Auth\'s built-in default secret (no secret configured) fails', async () => {
+  it("Better Auth's built-in default secret (no secret configured) fails", async () => {
     await rejectsWith({}, /default secret.*BETTER_AUTH_SECRET/s);
   });
 
   it('a short current version of a ring fails, naming the version', async () => {
     const short = 'b'.repeat(20);
-    await rejectsWith({ secrets: [{ version: 3, value: short }, { version: 2, value: NEW }] }, /version 3.*20 bytes/s, short);
+    await rejectsWith(
+      {
+        secrets: [
+          { version: 3, value: short },
+          { version: 2, value: NEW },
+        ],
+      },
+      /version 3.*20 bytes/s,
+      short,
+    );
   });
 
   it('a current secret the ring format cannot carry (a comma) fails', async () => {
@@ -314,12 +376,18 @@ describe('secrets at start-up', () => {
   });
 });
 
-describe('rotation: Better Auth\'s secrets ring', () => {
+describe("rotation: Better Auth's secrets ring", () => {
   const RING = `2:${NEW},1:${OLD}`;
 
   it('signs with the current version (kid "2"); a token from the old secret (kid "1") still verifies with the ring', async () => {
     const oldBa = await startBetterAuth({ secrets: [{ version: 1, value: OLD }], plugins: [taskgate()] });
-    const newBa = await startBetterAuth({ secrets: [{ version: 2, value: NEW }, { version: 1, value: OLD }], plugins: [taskgate()] });
+    const newBa = await startBetterAuth({
+      secrets: [
+        { version: 2, value: NEW },
+        { version: 1, value: OLD },
+      ],
+      plugins: [taskgate()],
+    });
     try {
       const a = await oldBa.signUp(newUser());
       const oldToken = (await getToken(oldBa, a.cookies)).json.token;
@@ -332,13 +400,25 @@ describe('rotation: Better Auth\'s secrets ring', () => {
       assert.equal(ring.verify(newToken).userId, b.user.id);
       assert.equal(ring.verify(oldToken).userId, a.user.id);
       // Signed with the current value only: neither verifies under the other secret alone.
-      assert.throws(() => createVerifier(OLD).verify(newToken), (e) => e.code === 'invalid_signature');
-      assert.throws(() => createVerifier(NEW).verify(oldToken), (e) => e.code === 'invalid_signature');
+      assert.throws(
+        () => createVerifier(OLD).verify(newToken),
+        (e) => e.code === 'invalid_signature',
+      );
+      assert.throws(
+        () => createVerifier(NEW).verify(oldToken),
+        (e) => e.code === 'invalid_signature',
+      );
       createVerifier(NEW).verify(newToken);
       // After retiring version 1, its tokens are refused.
-      assert.throws(() => createVerifier({ secrets: `2:${NEW}` }).verify(oldToken), (e) => e.code === 'invalid_signature');
+      assert.throws(
+        () => createVerifier({ secrets: `2:${NEW}` }).verify(oldToken),
+        (e) => e.code === 'invalid_signature',
+      );
 
-      for (const [token, user] of [[newToken, b.user], [oldToken, a.user]]) {
+      for (const [token, user] of [
+        [newToken, b.user],
+        [oldToken, a.user],
+      ]) {
         const cli = cliVerify(token, { BETTER_AUTH_SECRETS: RING });
         assert.equal(cli.status, 0, JSON.stringify(cli.out));
         assert.equal(cli.out.user_id, user.id);

@@ -29,7 +29,11 @@ async function call(server, method, path, { headers = {}, body } = {}) {
   const text = await r.text();
   responses.push(text, JSON.stringify([...r.headers]));
   let json;
-  try { json = JSON.parse(text); } catch { json = undefined; }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
   return { status: r.status, headers: r.headers, json, text };
 }
 
@@ -48,7 +52,10 @@ async function user(name, displayName = name) {
 before(async () => {
   ba = await startBetterAuth({ secret: SECRET, plugins: [taskgate()], session: cookieCache() });
   [cacheOn, cacheOff] = await Promise.all([
-    WorkerServer.start({ secrets: { BETTER_AUTH_SECRET: SECRET }, vars: { BETTER_AUTH_SESSION_CACHE: 'true', CORS_ORIGINS: `${APP}, *` } }),
+    WorkerServer.start({
+      secrets: { BETTER_AUTH_SECRET: SECRET },
+      vars: { BETTER_AUTH_SESSION_CACHE: 'true', CORS_ORIGINS: `${APP}, *` },
+    }),
     WorkerServer.start({ secrets: { BETTER_AUTH_SECRET: SECRET }, vars: { CORS_ORIGINS: APP } }),
   ]);
 });
@@ -61,11 +68,14 @@ after(async () => {
 });
 
 describe('the taskgate() plugin token as a bearer', () => {
-  it('reaches the user\'s own tasks and no one else\'s, on both Workers', async () => {
+  it("reaches the user's own tasks and no one else's, on both Workers", async () => {
     const [a, b] = [await user('alice'), await user('bob')];
     for (const server of [cacheOn, cacheOff]) {
       const bearer = { authorization: `Bearer ${a.token}` };
-      const created = await call(server, 'POST', `/api/${a.id}/tasks`, { headers: bearer, body: { title: 'from the plugin' } });
+      const created = await call(server, 'POST', `/api/${a.id}/tasks`, {
+        headers: bearer,
+        body: { title: 'from the plugin' },
+      });
       assert.equal(created.status, 201, created.text);
       assert.equal(created.json.user_id, a.id);
       const other = await call(server, 'GET', `/api/${b.id}/tasks`, { headers: bearer });
@@ -82,21 +92,26 @@ describe('the taskgate() plugin token as a bearer', () => {
   });
 });
 
-describe('Better Auth\'s session cookie cache', () => {
+describe("Better Auth's session cookie cache", () => {
   it('is read from its cookie where enabled, and not where not', async () => {
     const a = await user('carol');
     assert.ok(a.jar.get('better-auth.session_data'), 'Better Auth set the cache cookie');
     const on = await call(cacheOn, 'GET', `/api/${a.id}/tasks`, { headers: { cookie: a.cookie } });
     assert.equal(on.status, 200, on.text);
     const off = await call(cacheOff, 'GET', `/api/${a.id}/tasks`, { headers: { cookie: a.cookie } });
-    assert.deepEqual([off.status, off.json.code, off.headers.get('www-authenticate')], [401, 'missing_token', 'Bearer realm="tasks"']);
+    assert.deepEqual(
+      [off.status, off.json.code, off.headers.get('www-authenticate')],
+      [401, 'missing_token', 'Bearer realm="tasks"'],
+    );
   });
   it('is not read when an Authorization header came', async () => {
     const a = await user('dave');
-    const r = await call(cacheOn, 'GET', `/api/${a.id}/tasks`, { headers: { cookie: a.cookie, authorization: 'Basic abc' } });
+    const r = await call(cacheOn, 'GET', `/api/${a.id}/tasks`, {
+      headers: { cookie: a.cookie, authorization: 'Basic abc' },
+    });
     assert.deepEqual([r.status, r.json.code], [401, 'missing_token']);
   });
-  it('another user\'s cookie is 403 on someone else\'s path', async () => {
+  it("another user's cookie is 403 on someone else's path", async () => {
     const [a, b] = [await user('erin'), await user('frank')];
     const r = await call(cacheOn, 'GET', `/api/${b.id}/tasks`, { headers: { cookie: a.cookie } });
     assert.deepEqual([r.status, r.json.code], [403, 'forbidden']);
@@ -105,13 +120,18 @@ describe('Better Auth\'s session cookie cache', () => {
     const a = await user('grace');
     const value = a.jar.get('better-auth.session_data');
     const tampered = value.slice(0, -2) + (value.endsWith('AA') ? 'BB' : 'AA');
-    const r = await call(cacheOn, 'GET', `/api/${a.id}/tasks`, { headers: { cookie: `better-auth.session_data=${tampered}` } });
+    const r = await call(cacheOn, 'GET', `/api/${a.id}/tasks`, {
+      headers: { cookie: `better-auth.session_data=${tampered}` },
+    });
     assert.deepEqual([r.status, r.json.code], [401, 'invalid_signature']);
   });
   it('a cookie split by Better Auth into chunks (.0, .1, ...) is joined', async () => {
     // A long name: the cookie is over 4 KB (two chunks), within Node's 16 KB of response headers.
     const a = await user('judy', 'x'.repeat(3500));
-    assert.ok(a.jar.get('better-auth.session_data.0') && a.jar.get('better-auth.session_data.1'), a.jar.names().join(' '));
+    assert.ok(
+      a.jar.get('better-auth.session_data.0') && a.jar.get('better-auth.session_data.1'),
+      a.jar.names().join(' '),
+    );
     const r = await call(cacheOn, 'GET', `/api/${a.id}/tasks`, { headers: { cookie: a.cookie } });
     assert.equal(r.status, 200, r.text);
   });
@@ -136,7 +156,12 @@ describe('the Origin rule for changes a cookie authenticates', () => {
     const base = `/api/${a.id}/tasks`;
     const bearer = { authorization: `Bearer ${a.token}` };
     const id = (await call(cacheOn, 'POST', base, { headers: bearer, body: { title: 'keep me' } })).json.id;
-    const changes = [['POST', base, { title: 'x' }], ['PUT', `${base}/${id}`, { title: 'changed' }], ['PATCH', `${base}/${id}/complete`], ['DELETE', `${base}/${id}`]];
+    const changes = [
+      ['POST', base, { title: 'x' }],
+      ['PUT', `${base}/${id}`, { title: 'changed' }],
+      ['PATCH', `${base}/${id}/complete`],
+      ['DELETE', `${base}/${id}`],
+    ];
     for (const [method, path, body] of changes) {
       for (const origin of [undefined, 'http://evil.example', 'null']) {
         const headers = { cookie: a.cookie, ...(origin ? { origin } : {}) };
@@ -150,7 +175,10 @@ describe('the Origin rule for changes a cookie authenticates', () => {
     assert.equal(count, '1', 'nothing created');
     // A listed origin and the Worker's own origin may; a bearer token needs no Origin at all.
     for (const origin of [APP, cacheOn.url]) {
-      const r = await call(cacheOn, 'POST', base, { headers: { cookie: a.cookie, origin }, body: { title: `from ${origin}` } });
+      const r = await call(cacheOn, 'POST', base, {
+        headers: { cookie: a.cookie, origin },
+        body: { title: `from ${origin}` },
+      });
       assert.equal(r.status, 201, `${origin}: ${r.text}`);
     }
     for (const [method, path, body] of changes) {
@@ -162,7 +190,11 @@ describe('the Origin rule for changes a cookie authenticates', () => {
 
 describe('CORS with credentials', () => {
   it('listed origins get credentials where a cookie can authenticate; * never does', async () => {
-    const preflight = (server, origin) => fetch(`${server.url}/api/u/tasks`, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    const preflight = (server, origin) =>
+      fetch(`${server.url}/api/u/tasks`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST' },
+      });
     const listed = await preflight(cacheOn, APP);
     assert.equal(listed.headers.get('access-control-allow-origin'), APP);
     assert.equal(listed.headers.get('access-control-allow-credentials'), 'true');
@@ -178,19 +210,35 @@ describe('CORS with credentials', () => {
   });
 });
 
-describe('Better Auth\'s key rotation', () => {
+describe("Better Auth's key rotation", () => {
   it('a ring 2:new,1:old: the plugin signs with kid 2, and a token from before the rotation still verifies', async () => {
     const [NEW, OLD] = [`${SECRET}-new`, `${SECRET}-old`];
     const before = await startBetterAuth({ secret: OLD, plugins: [taskgate()] });
-    const rotated = await startBetterAuth({ secrets: [{ version: 2, value: NEW }, { version: 1, value: OLD }], plugins: [taskgate()] });
+    const rotated = await startBetterAuth({
+      secrets: [
+        { version: 2, value: NEW },
+        { version: 1, value: OLD },
+      ],
+      plugins: [taskgate()],
+    });
     const worker = await WorkerServer.start({ secrets: { BETTER_AUTH_SECRETS: `2:${NEW},1:${OLD}` } });
     try {
-      for (const [auth, kid] of [[rotated, '2'], [before, undefined]]) {
-        const up = await auth.signUp({ email: `rot-${kid ?? 'old'}-${Date.now()}@example.com`, password: 'a-long-password-123' });
+      for (const [auth, kid] of [
+        [rotated, '2'],
+        [before, undefined],
+      ]) {
+        const up = await auth.signUp({
+          email: `rot-${kid ?? 'old'}-${Date.now()}@example.com`,
+          password: 'a-long-password-123',
+        });
         sessionKeys.push(sessionTokenOf(up.setCookies));
-        const { token } = await (await auth.fetch('/api/auth/taskgate/token', { headers: { cookie: new CookieJar(up.setCookies).header() } })).json();
+        const { token } = await (
+          await auth.fetch('/api/auth/taskgate/token', { headers: { cookie: new CookieJar(up.setCookies).header() } })
+        ).json();
         assert.equal(JSON.parse(Buffer.from(token.split('.')[0], 'base64url')).kid, kid);
-        const r = await call(worker, 'GET', `/api/${up.user.id}/tasks`, { headers: { authorization: `Bearer ${token}` } });
+        const r = await call(worker, 'GET', `/api/${up.user.id}/tasks`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
         assert.equal(r.status, 200, `kid ${kid}: ${r.text}`);
       }
     } finally {

@@ -27,9 +27,11 @@ before(async () => {
   const errors = [];
   page.on('pageerror', (e) => errors.push(e));
   await page.goto(`${site.url}/`);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 20_000 }).catch((e) => {
-    throw new Error(`page did not load the package: ${errors.join('; ')} ${e}`);
-  });
+  await page
+    .waitForFunction(() => window.ready === true, null, { timeout: 20_000 })
+    .catch((e) => {
+      throw new Error(`page did not load the package: ${errors.join('; ')} ${e}`);
+    });
 });
 after(async () => {
   await browser?.close();
@@ -52,9 +54,17 @@ it('refuses tampered, expired and garbage tokens with the contract codes', async
     unsupported_algorithm: signRaw('{"alg":"none"}', '{"sub":"u"}', SECRET),
   };
   for (const [want, t] of Object.entries(cases)) {
-    const got = await page.evaluate(([t, s]) => {
-      try { window.taskgate.createVerifier(s).verify(t); return 'ok'; } catch (e) { return e instanceof window.taskgate.TokenError ? e.code : String(e); }
-    }, [t, SECRET]);
+    const got = await page.evaluate(
+      ([t, s]) => {
+        try {
+          window.taskgate.createVerifier(s).verify(t);
+          return 'ok';
+        } catch (e) {
+          return e instanceof window.taskgate.TokenError ? e.code : String(e);
+        }
+      },
+      [t, SECRET],
+    );
     assert.equal(got, want);
   }
 });
@@ -62,9 +72,16 @@ it('refuses tampered, expired and garbage tokens with the contract codes', async
 it('inspects without a key and never throws', async () => {
   const out = await page.evaluate(() => {
     const t = window.taskgate;
-    return ['', 'a.b', '\u0000.\u0001.\u0002', 'eyJhbGciOiJub25lIn0.e30.'].map((x) => t.inspect(x).problems.map((p) => p.code));
+    return ['', 'a.b', '\u0000.\u0001.\u0002', 'eyJhbGciOiJub25lIn0.e30.'].map((x) =>
+      t.inspect(x).problems.map((p) => p.code),
+    );
   });
-  assert.deepEqual(out, [['missing_token'], ['malformed_token'], ['malformed_token'], ['unsupported_algorithm', 'invalid_signature', 'missing_claim']]);
+  assert.deepEqual(out, [
+    ['missing_token'],
+    ['malformed_token'],
+    ['malformed_token'],
+    ['unsupported_algorithm', 'invalid_signature', 'missing_claim'],
+  ]);
 });
 
 it('signs in the browser; Node verifies it', async () => {
@@ -78,13 +95,21 @@ it('loads only from its own origin (no CDN, no other host)', () => {
   for (const u of requests) assert.ok(u.startsWith(site.url), u);
 });
 
-it('Wycheproof signature vectors: Chromium\'s WebCrypto gives each its label, and the Wasm\'s verdict', async () => {
+it("Wycheproof signature vectors: Chromium's WebCrypto gives each its label, and the Wasm's verdict", async () => {
   for (const { alg, vectors } of wycheproofSignatureSuites()) {
-    const [webcrypto, wasm] = await page.evaluate(async ([alg, vectors]) => {
-      const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
-      const via = async (v) => { const out = []; for (const t of vectors) out.push(await window.full.checkSignature(alg, t.jwk, unhex(t.msg), unhex(t.sig), v)); return out; };
-      return [await via('webcrypto'), await via('wasm')];
-    }, [alg, vectors]);
+    const [webcrypto, wasm] = await page.evaluate(
+      async ([alg, vectors]) => {
+        const unhex = (h) => Uint8Array.from(h.match(/../g) ?? [], (b) => parseInt(b, 16));
+        const via = async (v) => {
+          const out = [];
+          for (const t of vectors)
+            out.push(await window.full.checkSignature(alg, t.jwk, unhex(t.msg), unhex(t.sig), v));
+          return out;
+        };
+        return [await via('webcrypto'), await via('wasm')];
+      },
+      [alg, vectors],
+    );
     assert.deepEqual(verdictFailures(alg, vectors, webcrypto, wasm), []);
   }
 });
@@ -93,12 +118,27 @@ it('asymmetric tokens: verify (Wasm) and verifyAsync (WebCrypto) agree in Chromi
   const { jwks, iss, aud, sub, tokens } = asymTokens();
   const forged = (t) => `${t.slice(0, -2)}${t.at(-2) === 'A' ? 'B' : 'A'}${t.at(-1)}`;
   const list = Object.values(tokens).flatMap((t) => [t, forged(t)]);
-  const got = await page.evaluate(async ([jwks, iss, aud, list]) => {
-    const v = window.full.createVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud });
-    const outcome = async (f) => { try { return `ok:${(await f()).userId}`; } catch (e) { return e.code; } };
-    const out = [];
-    for (const t of list) out.push([await outcome(() => v.verify(t)), await outcome(() => v.verifyAsync(t))]);
-    return out;
-  }, [jwks, iss, aud, list]);
-  assert.deepEqual(got, Object.values(tokens).flatMap(() => [[`ok:${sub}`, `ok:${sub}`], ['invalid_signature', 'invalid_signature']]));
+  const got = await page.evaluate(
+    async ([jwks, iss, aud, list]) => {
+      const v = window.full.createVerifier({ jwks }, { jwksIssuer: iss, jwksAudience: aud });
+      const outcome = async (f) => {
+        try {
+          return `ok:${(await f()).userId}`;
+        } catch (e) {
+          return e.code;
+        }
+      };
+      const out = [];
+      for (const t of list) out.push([await outcome(() => v.verify(t)), await outcome(() => v.verifyAsync(t))]);
+      return out;
+    },
+    [jwks, iss, aud, list],
+  );
+  assert.deepEqual(
+    got,
+    Object.values(tokens).flatMap(() => [
+      [`ok:${sub}`, `ok:${sub}`],
+      ['invalid_signature', 'invalid_signature'],
+    ]),
+  );
 });

@@ -21,7 +21,9 @@ before(async () => {
   server = await WorkerServer.start({ secrets: { BETTER_AUTH_SECRET: SECRET } });
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
-  page.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '', headers: r.headers() }));
+  page.on('request', (r) =>
+    requests.push({ url: r.url(), method: r.method(), body: r.postData() ?? '', headers: r.headers() }),
+  );
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(`${server.url}/`);
   await page.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
@@ -55,13 +57,19 @@ describe('token inspector', () => {
     assert.equal(await page.title(), 'TaskGate token inspector');
     const urls = requests.map((r) => r.url);
     // The package's full build (it verifies Better Auth's session cookie cache too).
-    assert.ok(urls.some((u) => u.endsWith('/pkg/wasm/taskgate_full_bg.wasm')), urls.join(' '));
+    assert.ok(
+      urls.some((u) => u.endsWith('/pkg/wasm/taskgate_full_bg.wasm')),
+      urls.join(' '),
+    );
     for (const u of urls) assert.ok(u.startsWith(server.url), u);
     await shot('empty');
   });
 
-  it("a real Better Auth session cookie cache: recognised, its session key hidden, verified as where it is enabled", async () => {
-    const ba = await startBetterAuth({ secret: SECRET, session: { cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' } } });
+  it('a real Better Auth session cookie cache: recognised, its session key hidden, verified as where it is enabled', async () => {
+    const ba = await startBetterAuth({
+      secret: SECRET,
+      session: { cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' } },
+    });
     try {
       const up = await ba.signUp({ email: `inspector-${Date.now()}@example.com`, password: 'a-long-password-123' });
       const jar = new CookieJar(up.setCookies);
@@ -69,7 +77,7 @@ describe('token inspector', () => {
       await paste(jar.get('better-auth.session_data'));
       assert.match(await page.textContent('#warnings'), /Better Auth session cookie cache/);
       assert.match(await page.textContent('#status'), /Well-formed/, 'judged by the session cache rules');
-      const shown = await page.textContent('#payload') + await page.textContent('#claims');
+      const shown = (await page.textContent('#payload')) + (await page.textContent('#claims'));
       assert.ok(!shown.includes(sessionKey), 'the session key is not shown');
       assert.match(shown, /\[redacted\]/);
       const v = await verifyWith(SECRET);
@@ -100,7 +108,9 @@ describe('token inspector', () => {
   });
 
   it('every input has a label', async () => {
-    const unlabeled = await page.evaluate(() => [...document.querySelectorAll('input, textarea')].filter((e) => e.labels.length === 0).map((e) => e.id));
+    const unlabeled = await page.evaluate(() =>
+      [...document.querySelectorAll('input, textarea')].filter((e) => e.labels.length === 0).map((e) => e.id),
+    );
     assert.deepEqual(unlabeled, []);
   });
 
@@ -175,7 +185,12 @@ describe('token inspector', () => {
     await paste(token('u', { claims: { exp: now() - 30 } }));
     assert.equal((await verifyWith(SECRET, { leeway: '120' })).user, 'u');
     // The page's verdict equals the live API's code for the same tokens.
-    for (const t of [token('u', { claims: { nbf: now() + 999 } }), token('u', { claims: { sub: '' } }), token('u', { secret: OLD_SECRET }), 'x.y.z']) {
+    for (const t of [
+      token('u', { claims: { nbf: now() + 999 } }),
+      token('u', { claims: { sub: '' } }),
+      token('u', { secret: OLD_SECRET }),
+      'x.y.z',
+    ]) {
       await paste(t);
       const pageCode = (await verifyWith(SECRET)).code;
       const api = await call(server.url, 'GET', '/api/u/tasks', { token: t });
@@ -212,7 +227,9 @@ describe('token inspector', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await shot('dark');
     await page.setViewportSize({ width: 380, height: 900 });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
     await shot('narrow-dark');
     await page.emulateMedia({ colorScheme: 'light' });

@@ -24,7 +24,15 @@ import { toNodeHandler } from 'better-auth/node';
  * (Better Auth's `baseURL`), `authURL` = `url` + basePath, `requests` every request the server got
  * (`{ method, path, headers }`, in order).
  */
-export async function startBetterAuth({ secret, secrets, plugins = [], session, advanced, baseURLPath, extra = {} } = {}) {
+export async function startBetterAuth({
+  secret,
+  secrets,
+  plugins = [],
+  session,
+  advanced,
+  baseURLPath,
+  extra = {},
+} = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'taskgate-better-auth-'));
   const db = new DatabaseSync(path.join(dir, 'auth.sqlite'));
   const requests = [];
@@ -45,7 +53,11 @@ export async function startBetterAuth({ secret, secrets, plugins = [], session, 
   const cleanup = async () => {
     server.closeAllConnections?.();
     await new Promise((resolve) => server.close(() => resolve()));
-    try { db.close(); } catch { /* already closed */ }
+    try {
+      db.close();
+    } catch {
+      /* already closed */
+    }
     rmSync(dir, { recursive: true, force: true });
   };
 
@@ -90,7 +102,11 @@ export async function startBetterAuth({ secret, secrets, plugins = [], session, 
     });
     const text = await response.text();
     let json;
-    try { json = JSON.parse(text); } catch { json = undefined; }
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
     const setCookies = response.headers.getSetCookie();
     if (!response.ok) {
       const err = new Error(`${p} answered ${response.status}: ${text}`);

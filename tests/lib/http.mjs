@@ -15,7 +15,11 @@ export async function call(base, method, path, { token, body, headers = {} } = {
   const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
   let json;
-  try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
+  try {
+    json = text ? JSON.parse(text) : undefined;
+  } catch {
+    json = undefined;
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 

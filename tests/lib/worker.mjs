@@ -74,7 +74,9 @@ export class WorkerServer {
       mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
       symlinkSync(target, path.join(this.dir, rel));
     }
-    const devVars = Object.entries(secrets).map(([k, v]) => `${k}=${v}\n`).join('');
+    const devVars = Object.entries(secrets)
+      .map(([k, v]) => `${k}=${v}\n`)
+      .join('');
     if (devVars) writeFileSync(path.join(this.dir, '.dev.vars'), devVars);
     this.output = '';
   }
@@ -103,23 +105,44 @@ export class WorkerServer {
     this.url = `http://127.0.0.1:${this.port}`;
     this.proc = spawn(
       WRANGLER,
-      ['dev', '--local', '--ip', '127.0.0.1', '--port', String(this.port), '--inspector-port', String(inspector),
-        '--config', this.config, '--persist-to', this.state, '--show-interactive-dev-session=false'],
+      [
+        'dev',
+        '--local',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(this.port),
+        '--inspector-port',
+        String(inspector),
+        '--config',
+        this.config,
+        '--persist-to',
+        this.state,
+        '--show-interactive-dev-session=false',
+      ],
       { env: wranglerEnv(), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     this.exited = new Promise((resolve) => this.proc.on('exit', resolve));
-    this.proc.stdout.on('data', (d) => { this.output += d; });
-    this.proc.stderr.on('data', (d) => { this.output += d; });
+    this.proc.stdout.on('data', (d) => {
+      this.output += d;
+    });
+    this.proc.stderr.on('data', (d) => {
+      this.output += d;
+    });
     const deadline = Date.now() + 90_000;
     let exitCode = null;
-    this.exited.then((c) => { exitCode = c ?? 'signal'; });
+    this.exited.then((c) => {
+      exitCode = c ?? 'signal';
+    });
     while (Date.now() < deadline) {
       if (exitCode !== null) throw new Error(`wrangler dev exited (${exitCode}):\n${this.output.slice(-3000)}`);
       try {
         const r = await fetch(`${this.url}/health`, { signal: AbortSignal.timeout(2000) });
         await r.arrayBuffer();
         return;
-      } catch { /* not listening yet */ }
+      } catch {
+        /* not listening yet */
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
     await this.kill();
@@ -128,8 +151,16 @@ export class WorkerServer {
 
   async kill() {
     if (!this.proc || this.proc.exitCode !== null || this.proc.signalCode) return;
-    try { process.kill(-this.proc.pid, 'SIGTERM'); } catch { return; }
-    const timer = setTimeout(() => { try { process.kill(-this.proc.pid, 'SIGKILL'); } catch { } }, 5000);
+    try {
+      process.kill(-this.proc.pid, 'SIGTERM');
+    } catch {
+      return;
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-this.proc.pid, 'SIGKILL');
+      } catch {}
+    }, 5000);
     await this.exited;
     clearTimeout(timer);
   }
@@ -151,7 +182,11 @@ export class WorkerServer {
     return this.output.split('\n').flatMap((line) => {
       const i = line.indexOf('{"code"');
       if (i < 0) return [];
-      try { return [JSON.parse(line.slice(i))]; } catch { return []; }
+      try {
+        return [JSON.parse(line.slice(i))];
+      } catch {
+        return [];
+      }
     });
   }
 }

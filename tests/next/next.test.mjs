@@ -21,7 +21,9 @@ const ENV = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PATH: `${ROOT}/node_
 before(() => {
   // Install the packed tarball into the fixture's node_modules (what `npm install <tgz>` does; no deps).
   const dir = mkdtempSync(path.join(tmpdir(), 'taskgate-next-'));
-  const file = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: path.join(ROOT, 'pkg') }))[0].filename;
+  const file = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: path.join(ROOT, 'pkg') }),
+  )[0].filename;
   const target = path.join(APP, 'node_modules/taskgate-verify');
   rmSync(target, { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
@@ -42,18 +44,28 @@ for (const variant of ['proxy', 'middleware']) {
       const port = await freePort();
       base = `http://127.0.0.1:${port}`;
       proc = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], {
-        cwd: APP, env: { ...env, BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_URL: jwtAuth.url }, detached: true, stdio: 'ignore',
+        cwd: APP,
+        env: { ...env, BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_URL: jwtAuth.url },
+        detached: true,
+        stdio: 'ignore',
       });
       exited = new Promise((r) => proc.on('exit', r));
       for (let i = 0; i < 120; i++) {
-        try { await fetch(`${base}/`); return; } catch { await new Promise((r) => setTimeout(r, 250)); }
+        try {
+          await fetch(`${base}/`);
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 250));
+        }
       }
       throw new Error('next start did not answer');
     });
     after(async () => {
       await jwtAuth?.close();
       if (proc && proc.exitCode === null) {
-        try { process.kill(-proc.pid, 'SIGTERM'); } catch { }
+        try {
+          process.kill(-proc.pid, 'SIGTERM');
+        } catch {}
         await exited;
       }
       rmSync(path.join(APP, `${variant}.ts`), { force: true });
@@ -98,12 +110,22 @@ for (const variant of ['proxy', 'middleware']) {
       const r = await get('/api/alice/tasks', bearer(t));
       assert.equal(r.status, 401);
       // The body is the Worker's own (the crate renders both), detail sentence included.
-      assert.deepEqual(await r.json(), { detail: 'The token has expired (claim "exp").', code: 'token_expired', claim: 'exp' });
-      assert.equal(r.headers.get('www-authenticate'), 'Bearer realm="tasks", error="invalid_token", error_description="token_expired"');
+      assert.deepEqual(await r.json(), {
+        detail: 'The token has expired (claim "exp").',
+        code: 'token_expired',
+        claim: 'exp',
+      });
+      assert.equal(
+        r.headers.get('www-authenticate'),
+        'Bearer realm="tasks", error="invalid_token", error_description="token_expired"',
+      );
     });
     it('a tampered token is 401 invalid_signature', async () => {
       const [h, , s] = token('alice', { secret: SECRET }).split('.');
-      const r = await get('/api/alice/tasks', bearer(`${h}.${b64url(JSON.stringify({ sub: 'alice', exp: now() + 999 }))}.${s}`));
+      const r = await get(
+        '/api/alice/tasks',
+        bearer(`${h}.${b64url(JSON.stringify({ sub: 'alice', exp: now() + 999 }))}.${s}`),
+      );
       assert.equal(r.status, 401);
       assert.equal((await r.json()).code, 'invalid_signature');
     });
@@ -128,34 +150,57 @@ for (const variant of ['proxy', 'middleware']) {
       const env = { ...ENV, NEXT_DIST_DIR: `.next-${variant}` };
       delete env.BETTER_AUTH_SECRET;
       delete env.BETTER_AUTH_SECRETS;
-      const p = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], { cwd: APP, env, detached: true, stdio: 'ignore' });
+      const p = spawn(NEXT, ['start', '-p', String(port), '-H', '127.0.0.1'], {
+        cwd: APP,
+        env,
+        detached: true,
+        stdio: 'ignore',
+      });
       const done = new Promise((r) => p.on('exit', r));
       try {
         let r;
         for (let i = 0; i < 120 && !r; i++) {
-          r = await fetch(`http://127.0.0.1:${port}/api/alice/tasks`).catch(() => new Promise((res) => setTimeout(res, 250)));
+          r = await fetch(`http://127.0.0.1:${port}/api/alice/tasks`).catch(
+            () => new Promise((res) => setTimeout(res, 250)),
+          );
         }
         assert.equal(r.status, 500);
         assert.equal((await r.json()).code, 'server_misconfigured');
       } finally {
-        try { process.kill(-p.pid, 'SIGTERM'); } catch { }
+        try {
+          process.kill(-p.pid, 'SIGTERM');
+        } catch {}
         await done;
       }
     });
     it("a real Better Auth's plugin token and session cookie cache pass; a cookie needs an allowed Origin for a change", async () => {
-      const ba = await startBetterAuth({ secret: SECRET, plugins: [taskgate()], session: { cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' } } });
+      const ba = await startBetterAuth({
+        secret: SECRET,
+        plugins: [taskgate()],
+        session: { cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' } },
+      });
       try {
-        const up = await ba.signUp({ email: `next-${variant}-${Date.now()}@example.com`, password: 'a-long-password-123' });
+        const up = await ba.signUp({
+          email: `next-${variant}-${Date.now()}@example.com`,
+          password: 'a-long-password-123',
+        });
         const jar = new CookieJar(up.setCookies);
         const id = up.user.id;
-        const { token: pluginToken } = await (await ba.fetch('/api/auth/taskgate/token', { headers: { cookie: jar.header() } })).json();
+        const { token: pluginToken } = await (
+          await ba.fetch('/api/auth/taskgate/token', { headers: { cookie: jar.header() } })
+        ).json();
         const viaToken = await get(`/api/${id}/tasks`, bearer(pluginToken));
         assert.deepEqual(await viaToken.json(), { path_user: id, verified_user: id });
         const cache = { Cookie: `better-auth.session_data=${jar.get('better-auth.session_data')}` };
         const viaCookie = await get(`/api/${id}/tasks`, cache);
         assert.deepEqual(await viaCookie.json(), { path_user: id, verified_user: id });
         assert.equal((await get('/dashboard', cache)).status, 200);
-        const post = (origin) => fetch(`${base}/api/${id}/tasks`, { method: 'POST', headers: { ...cache, ...(origin ? { Origin: origin } : {}) }, redirect: 'manual' });
+        const post = (origin) =>
+          fetch(`${base}/api/${id}/tasks`, {
+            method: 'POST',
+            headers: { ...cache, ...(origin ? { Origin: origin } : {}) },
+            redirect: 'manual',
+          });
         for (const origin of [undefined, 'http://evil.example']) {
           const r = await post(origin);
           assert.deepEqual([r.status, (await r.json()).code], [403, 'origin_not_allowed'], String(origin));
@@ -167,14 +212,20 @@ for (const variant of ['proxy', 'middleware']) {
       }
     });
     it("Better Auth's jwt() plugin token (EdDSA) passes, checked against its JWK Set from BETTER_AUTH_URL", async () => {
-      const up = await jwtAuth.signUp({ email: `jwt-${variant}-${Date.now()}@example.com`, password: 'a-long-password-123' });
+      const up = await jwtAuth.signUp({
+        email: `jwt-${variant}-${Date.now()}@example.com`,
+        password: 'a-long-password-123',
+      });
       const cookie = new CookieJar(up.setCookies).header();
       const { token: jwtToken } = await (await jwtAuth.fetch('/api/auth/token', { headers: { cookie } })).json();
       assert.equal(JSON.parse(Buffer.from(jwtToken.split('.')[0], 'base64url')).alg, 'EdDSA');
       const r = await get(`/api/${up.user.id}/tasks`, bearer(jwtToken));
       assert.deepEqual(await r.json(), { path_user: up.user.id, verified_user: up.user.id });
       const [h, p, s] = jwtToken.split('.');
-      const forged = await get(`/api/${up.user.id}/tasks`, bearer(`${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`));
+      const forged = await get(
+        `/api/${up.user.id}/tasks`,
+        bearer(`${h}.${p}.${s.startsWith('A') ? 'B' : 'A'}${s.slice(1)}`),
+      );
       assert.deepEqual([forged.status, (await forged.json()).code], [401, 'invalid_signature']);
     });
     it('public pages are not touched', async () => {

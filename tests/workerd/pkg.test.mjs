@@ -14,7 +14,10 @@ let server;
 before(async () => {
   server = await WorkerServer.start({
     toml: 'name = "taskgate-pkg-test"\nmain = "worker.js"\ncompatibility_date = "2026-11-01"\n',
-    files: { 'worker.js': readFileSync(path.join(import.meta.dirname, 'worker.js'), 'utf8'), '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n` },
+    files: {
+      'worker.js': readFileSync(path.join(import.meta.dirname, 'worker.js'), 'utf8'),
+      '.dev.vars': `BETTER_AUTH_SECRET=${SECRET}\n`,
+    },
     links: { 'node_modules/taskgate-verify': path.join(ROOT, 'pkg') },
   });
 });
@@ -50,10 +53,14 @@ it('inspects and signs inside workerd', async () => {
   assert.deepEqual(i.body.problems, []);
 });
 
-it('Wycheproof signature vectors: workerd\'s WebCrypto gives each its label, and the Wasm\'s verdict', async () => {
-  const post = async (body) => (await fetch(`${server.url}/signatures`, { method: 'POST', body: JSON.stringify(body) })).json();
+it("Wycheproof signature vectors: workerd's WebCrypto gives each its label, and the Wasm's verdict", async () => {
+  const post = async (body) =>
+    (await fetch(`${server.url}/signatures`, { method: 'POST', body: JSON.stringify(body) })).json();
   for (const { alg, vectors } of wycheproofSignatureSuites()) {
-    const [webcrypto, wasm] = [await post({ alg, via: 'webcrypto', vectors }), await post({ alg, via: 'wasm', vectors })];
+    const [webcrypto, wasm] = [
+      await post({ alg, via: 'webcrypto', vectors }),
+      await post({ alg, via: 'wasm', vectors }),
+    ];
     assert.deepEqual(verdictFailures(alg, vectors, webcrypto, wasm), []);
   }
 });
@@ -62,7 +69,13 @@ it('asymmetric tokens: verify (Wasm) and verifyAsync (WebCrypto) agree inside wo
   const { jwks, iss, aud, sub, tokens } = asymTokens();
   const forged = (t) => `${t.slice(0, -2)}${t.at(-2) === 'A' ? 'B' : 'A'}${t.at(-1)}`;
   const list = Object.values(tokens).flatMap((t) => [t, forged(t)]);
-  const r = await fetch(`${server.url}/verify-jwks`, { method: 'POST', body: JSON.stringify({ jwks, iss, aud, tokens: list }) });
-  const want = Object.values(tokens).flatMap(() => [[`ok:${sub}`, `ok:${sub}`], ['invalid_signature', 'invalid_signature']]);
+  const r = await fetch(`${server.url}/verify-jwks`, {
+    method: 'POST',
+    body: JSON.stringify({ jwks, iss, aud, tokens: list }),
+  });
+  const want = Object.values(tokens).flatMap(() => [
+    [`ok:${sub}`, `ok:${sub}`],
+    ['invalid_signature', 'invalid_signature'],
+  ]);
   assert.deepEqual(await r.json(), want);
 });

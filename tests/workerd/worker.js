@@ -46,7 +46,8 @@ export default {
       v.free();
       return Response.json(out);
     }
-    if (url.pathname === '/sign') return new Response(sign({ sub: url.searchParams.get('sub') }, env.BETTER_AUTH_SECRET));
+    if (url.pathname === '/sign')
+      return new Response(sign({ sub: url.searchParams.get('sub') }, env.BETTER_AUTH_SECRET));
     return new Response('not found', { status: 404 });
   },
 };

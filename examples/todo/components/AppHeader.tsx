@@ -6,11 +6,16 @@ export function AppHeader({ user }: { user?: { name: string; email: string } }) 
     <header className="topbar">
       <div className="wrap topbar-inner">
         <Link href={user ? '/tasks' : '/login'} className="brand">
-          <span aria-hidden="true" className="brand-mark">✓</span> Todo
+          <span aria-hidden="true" className="brand-mark">
+            ✓
+          </span>
+          {' Todo'}
         </Link>
         {user && (
           <div className="account">
-            <span className="who" title={user.email}>{user.name || user.email}</span>
+            <span className="who" title={user.email}>
+              {user.name || user.email}
+            </span>
             <SignOutButton />
           </div>
         )}

@@ -20,10 +20,15 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
   useEffect(() => {
     if (signUp) return;
     let cancelled = false;
-    authClient.getSession({ query: { disableCookieCache: true } }).then(({ data }) => {
-      if (!cancelled && data?.session) router.replace(next);
-    }).catch(() => {});
-    return () => { cancelled = true; };
+    authClient
+      .getSession({ query: { disableCookieCache: true } })
+      .then(({ data }) => {
+        if (!cancelled && data?.session) router.replace(next);
+      })
+      .catch(() => {});
+    return () => {
+      cancelled = true;
+    };
   }, [signUp, next, router]);
 
   useEffect(() => {
@@ -37,11 +42,16 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
     const password = String(form.get('password') ?? '');
     const name = String(form.get('name') ?? '').trim();
     // The same checks as Better Auth's, said before the round trip; errors go to the alert.
-    const problem = (signUp && !name) ? 'Please enter your name.'
-      : !email ? 'Please enter your email address.'
-        : !password ? 'Please enter your password.'
-          : (signUp && password.length < 8) ? 'The password must be at least 8 characters.'
-            : '';
+    const problem =
+      signUp && !name
+        ? 'Please enter your name.'
+        : !email
+          ? 'Please enter your email address.'
+          : !password
+            ? 'Please enter your password.'
+            : signUp && password.length < 8
+              ? 'The password must be at least 8 characters.'
+              : '';
     if (problem) return setError(problem);
     setPending(true);
     setError('');
@@ -84,10 +94,16 @@ export function AuthForm({ mode, next }: { mode: Mode; next: string }) {
             minLength={signUp ? 8 : undefined}
             aria-describedby={signUp ? 'password-hint' : undefined}
           />
-          {signUp && <p id="password-hint" className="hint">At least 8 characters.</p>}
+          {signUp && (
+            <p id="password-hint" className="hint">
+              At least 8 characters.
+            </p>
+          )}
         </div>
         {error && (
-          <p id="auth-error" role="alert" className="alert" tabIndex={-1} ref={alertRef}>{error}</p>
+          <p id="auth-error" role="alert" className="alert" tabIndex={-1} ref={alertRef}>
+            {error}
+          </p>
         )}
         <button type="submit" className="button primary" disabled={pending}>
           {signUp ? 'Sign up' : 'Sign in'}

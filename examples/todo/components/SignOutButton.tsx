@@ -23,11 +23,14 @@ export function SignOutButton() {
           }
           // A full load: nothing of this user stays in memory.
           window.location.assign('/login');
-        }}
-      >
+        }}>
         Sign out
       </button>
-      {error && <p role="alert" className="alert">{error}</p>}
+      {error && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
     </>
   );
 }

@@ -3,7 +3,17 @@
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
-  ApiError, messageOf, tasksApi, type ListQuery, type Order, type Priority, type SortKey, type Status, type Task, type TaskInput, type TaskPage,
+  ApiError,
+  messageOf,
+  tasksApi,
+  type ListQuery,
+  type Order,
+  type Priority,
+  type SortKey,
+  type Status,
+  type Task,
+  type TaskInput,
+  type TaskPage,
 } from '@/lib/tasks';
 import { TaskForm } from './TaskForm';
 import { TaskItem } from './TaskItem';
@@ -26,7 +36,11 @@ const SORTS: Record<SortKey, { label: string; asc: string; desc: string }> = {
 
 /** Each key's usual direction first. */
 const NATURAL: Record<SortKey, [Order, Order]> = {
-  created: ['desc', 'asc'], updated: ['desc', 'asc'], due_date: ['asc', 'desc'], priority: ['desc', 'asc'], title: ['asc', 'desc'],
+  created: ['desc', 'asc'],
+  updated: ['desc', 'asc'],
+  due_date: ['asc', 'desc'],
+  priority: ['desc', 'asc'],
+  title: ['asc', 'desc'],
 };
 
 const oneOf = <T extends string>(value: string | null, allowed: readonly T[], fallback: T): T =>
@@ -83,13 +97,18 @@ export function TaskBoard({ userId }: { userId: string }) {
   // The view just asked for: two quick changes (a select, then another) must not build the
   // second on the URL from before the first, which the router has not applied yet.
   const wanted = useRef(view);
-  useEffect(() => { wanted.current = view; }, [view]); // the URL changed (ours, or back/forward)
-  const show = useCallback((patch: Partial<View>) => {
-    const next = { ...wanted.current, page: 1, ...patch };
-    wanted.current = next;
-    const qs = writeView(next);
-    router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
-  }, [router, pathname]);
+  useEffect(() => {
+    wanted.current = view;
+  }, [view]); // the URL changed (ours, or back/forward)
+  const show = useCallback(
+    (patch: Partial<View>) => {
+      const next = { ...wanted.current, page: 1, ...patch };
+      wanted.current = next;
+      const qs = writeView(next);
+      router.replace(qs ? `${pathname}?${qs}` : pathname, { scroll: false });
+    },
+    [router, pathname],
+  );
 
   // A notice says what just happened, then goes.
   useEffect(() => {
@@ -121,7 +140,8 @@ export function TaskBoard({ userId }: { userId: string }) {
   useEffect(() => {
     let live = true;
     setLoading(true);
-    api.list({ ...view, limit: view.per, offset: (view.page - 1) * view.per })
+    api
+      .list({ ...view, limit: view.per, offset: (view.page - 1) * view.per })
       .then((page) => {
         if (!live || changing.current > 0) return;
         setData(page);
@@ -129,9 +149,15 @@ export function TaskBoard({ userId }: { userId: string }) {
         const last = Math.max(1, Math.ceil(page.total / view.per));
         if (view.page > last) show({ page: last }); // e.g. the last task of the last page was deleted
       })
-      .catch((e) => { if (live) setLoadError(messageOf(e)); })
-      .finally(() => { if (live) setLoading(false); });
-    return () => { live = false; };
+      .catch((e) => {
+        if (live) setLoadError(messageOf(e));
+      })
+      .finally(() => {
+        if (live) setLoading(false);
+      });
+    return () => {
+      live = false;
+    };
   }, [api, key, version]);
 
   const refresh = () => setVersion((v) => v + 1);
@@ -152,12 +178,15 @@ export function TaskBoard({ userId }: { userId: string }) {
       if (!signedOut) refresh();
     }
   }
-  const setTaskBusy = (id: number, on: boolean) => setBusy((s) => {
-    const next = new Set(s);
-    if (on) next.add(id); else next.delete(id);
-    return next;
-  });
-  const replaceTask = (task: Task) => setData((d) => d && { ...d, tasks: d.tasks.map((t) => (t.id === task.id ? task : t)) });
+  const setTaskBusy = (id: number, on: boolean) =>
+    setBusy((s) => {
+      const next = new Set(s);
+      if (on) next.add(id);
+      else next.delete(id);
+      return next;
+    });
+  const replaceTask = (task: Task) =>
+    setData((d) => d && { ...d, tasks: d.tasks.map((t) => (t.id === task.id ? task : t)) });
 
   async function add(input: TaskInput) {
     const task = await change(() => api.create(input));
@@ -210,17 +239,26 @@ export function TaskBoard({ userId }: { userId: string }) {
   const filtered = isFiltered(view);
   const sort = SORTS[view.sort];
   const noun = (n: number) => plural(n, filtered ? 'matching task' : 'task', filtered ? 'matching tasks' : 'tasks');
-  const summary = data === null ? (loading ? 'Loading your tasks…' : '')
-    : total === 0 || shown === 0 ? ''
-      : shown === total ? noun(total)
-        : shown === 1 ? `${first} of ${noun(total)}`
-          : `${first}–${first + shown - 1} of ${noun(total)}`;
+  const summary =
+    data === null
+      ? loading
+        ? 'Loading your tasks…'
+        : ''
+      : total === 0 || shown === 0
+        ? ''
+        : shown === total
+          ? noun(total)
+          : shown === 1
+            ? `${first} of ${noun(total)}`
+            : `${first}–${first + shown - 1} of ${noun(total)}`;
   const knownTags = [...new Set(data?.tasks.flatMap((t) => t.tags) ?? [])].sort();
 
   return (
     <>
       <h1>Tasks</h1>
-      <p role="status" className="notice" aria-live="polite">{notice}</p>
+      <p role="status" className="notice" aria-live="polite">
+        {notice}
+      </p>
 
       <section className="card" aria-labelledby="new-task-heading">
         <h2 id="new-task-heading">New task</h2>
@@ -228,67 +266,132 @@ export function TaskBoard({ userId }: { userId: string }) {
       </section>
 
       <section className="card" aria-labelledby="list-heading">
-        <h2 id="list-heading" tabIndex={-1} ref={headingRef}>Your tasks</h2>
+        <h2 id="list-heading" tabIndex={-1} ref={headingRef}>
+          Your tasks
+        </h2>
         {!(data !== null && total === 0 && !filtered) && (
-        // biome-ignore lint/a11y/useSemanticElements: <form role="search"> is the ARIA search landmark; a <search> element would change the markup the page and its test are built on
-        <form role="search" aria-label="Filter tasks" className="filters" onSubmit={(e) => { e.preventDefault(); show({ q: search.trim(), tag: tag.trim() }); }}>
-          <div className="field search">
-            <label htmlFor="filter-q">Search</label>
-            <input id="filter-q" type="search" value={search} maxLength={200} onChange={(e) => setSearch(e.currentTarget.value)} placeholder="Title or description" />
-          </div>
-          <div className="field">
-            <label htmlFor="filter-status">Show</label>
-            <select id="filter-status" value={view.status} onChange={(e) => show({ status: e.currentTarget.value as Status })}>
-              <option value="all">All</option>
-              <option value="pending">Pending</option>
-              <option value="completed">Completed</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-priority">With priority</label>
-            <select id="filter-priority" value={view.priority} onChange={(e) => show({ priority: e.currentTarget.value as Priority | '' })}>
-              <option value="">Any</option>
-              <option value="high">High</option>
-              <option value="medium">Medium</option>
-              <option value="low">Low</option>
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-tag">With tag</label>
-            <input id="filter-tag" value={tag} maxLength={30} list="known-tags" autoComplete="off" onChange={(e) => setTag(e.currentTarget.value)} placeholder="Any" />
-            <datalist id="known-tags">{knownTags.map((t) => <option key={t} value={t} />)}</datalist>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-sort">Sort by</label>
-            <select id="filter-sort" value={view.sort} onChange={(e) => {
-              const key = e.currentTarget.value as SortKey;
-              show({ sort: key, order: NATURAL[key][0] }); // "Title" starts A to Z, "Date created" newest first
+          // biome-ignore lint/a11y/useSemanticElements: <form role="search"> is the ARIA search landmark; a <search> element would change the markup the page and its test are built on
+          <form
+            role="search"
+            aria-label="Filter tasks"
+            className="filters"
+            onSubmit={(e) => {
+              e.preventDefault();
+              show({ q: search.trim(), tag: tag.trim() });
             }}>
-              {(Object.keys(SORTS) as SortKey[]).map((k) => <option key={k} value={k}>{SORTS[k].label}</option>)}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-order">Order</label>
-            <select id="filter-order" value={view.order} onChange={(e) => show({ order: e.currentTarget.value as Order })}>
-              {NATURAL[view.sort].map((o) => <option key={o} value={o}>{sort[o]}</option>)}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-per">Per page</label>
-            <select id="filter-per" value={view.per} onChange={(e) => show({ per: Number(e.currentTarget.value) })}>
-              {PER_PAGE.map((n) => <option key={n} value={n}>{n}</option>)}
-            </select>
-          </div>
-          {filtered && (
-            <div className="field clear">
-              <button type="button" className="button secondary" onClick={() => show({ status: 'all', priority: '', tag: '', q: '' })}>Clear filters</button>
+            <div className="field search">
+              <label htmlFor="filter-q">Search</label>
+              <input
+                id="filter-q"
+                type="search"
+                value={search}
+                maxLength={200}
+                onChange={(e) => setSearch(e.currentTarget.value)}
+                placeholder="Title or description"
+              />
             </div>
-          )}
-        </form>
+            <div className="field">
+              <label htmlFor="filter-status">Show</label>
+              <select
+                id="filter-status"
+                value={view.status}
+                onChange={(e) => show({ status: e.currentTarget.value as Status })}>
+                <option value="all">All</option>
+                <option value="pending">Pending</option>
+                <option value="completed">Completed</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="filter-priority">With priority</label>
+              <select
+                id="filter-priority"
+                value={view.priority}
+                onChange={(e) => show({ priority: e.currentTarget.value as Priority | '' })}>
+                <option value="">Any</option>
+                <option value="high">High</option>
+                <option value="medium">Medium</option>
+                <option value="low">Low</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="filter-tag">With tag</label>
+              <input
+                id="filter-tag"
+                value={tag}
+                maxLength={30}
+                list="known-tags"
+                autoComplete="off"
+                onChange={(e) => setTag(e.currentTarget.value)}
+                placeholder="Any"
+              />
+              <datalist id="known-tags">
+                {knownTags.map((t) => (
+                  <option key={t} value={t} />
+                ))}
+              </datalist>
+            </div>
+            <div className="field">
+              <label htmlFor="filter-sort">Sort by</label>
+              <select
+                id="filter-sort"
+                value={view.sort}
+                onChange={(e) => {
+                  const key = e.currentTarget.value as SortKey;
+                  show({ sort: key, order: NATURAL[key][0] }); // "Title" starts A to Z, "Date created" newest first
+                }}>
+                {(Object.keys(SORTS) as SortKey[]).map((k) => (
+                  <option key={k} value={k}>
+                    {SORTS[k].label}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="filter-order">Order</label>
+              <select
+                id="filter-order"
+                value={view.order}
+                onChange={(e) => show({ order: e.currentTarget.value as Order })}>
+                {NATURAL[view.sort].map((o) => (
+                  <option key={o} value={o}>
+                    {sort[o]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor="filter-per">Per page</label>
+              <select id="filter-per" value={view.per} onChange={(e) => show({ per: Number(e.currentTarget.value) })}>
+                {PER_PAGE.map((n) => (
+                  <option key={n} value={n}>
+                    {n}
+                  </option>
+                ))}
+              </select>
+            </div>
+            {filtered && (
+              <div className="field clear">
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => show({ status: 'all', priority: '', tag: '', q: '' })}>
+                  Clear filters
+                </button>
+              </div>
+            )}
+          </form>
         )}
 
-        {loadError && <p role="alert" className="alert">{loadError}</p>}
-        {actionError && <p role="alert" className="alert">{actionError}</p>}
+        {loadError && (
+          <p role="alert" className="alert">
+            {loadError}
+          </p>
+        )}
+        {actionError && (
+          <p role="alert" className="alert">
+            {actionError}
+          </p>
+        )}
 
         <p className="summary">{summary}</p>
 
@@ -300,7 +403,10 @@ export function TaskBoard({ userId }: { userId: string }) {
               editing={editing === task.id}
               busy={busy.has(task.id)}
               onToggle={(completed) => toggle(task, completed)}
-              onEdit={() => { setEditing(task.id); setActionError(''); }}
+              onEdit={() => {
+                setEditing(task.id);
+                setActionError('');
+              }}
               onCancelEdit={() => setEditing(null)}
               onSave={(input) => save(task, input)}
               onDelete={() => remove(task)}
@@ -314,17 +420,38 @@ export function TaskBoard({ userId }: { userId: string }) {
             {filtered ? (
               <>
                 <p>No tasks match these filters.</p>
-                <button type="button" className="button secondary" onClick={() => show({ status: 'all', priority: '', tag: '', q: '' })}>Clear filters</button>
+                <button
+                  type="button"
+                  className="button secondary"
+                  onClick={() => show({ status: 'all', priority: '', tag: '', q: '' })}>
+                  Clear filters
+                </button>
               </>
-            ) : <p>Nothing here yet. Add your first task above.</p>}
+            ) : (
+              <p>Nothing here yet. Add your first task above.</p>
+            )}
           </div>
         )}
 
         {pages > 1 && (
           <nav className="pager" aria-label="Pages">
-            <button type="button" className="button secondary" disabled={view.page <= 1} onClick={() => show({ page: view.page - 1 })}>Previous page</button>
-            <span>Page {view.page} of {pages}</span>
-            <button type="button" className="button secondary" disabled={view.page >= pages} onClick={() => show({ page: view.page + 1 })}>Next page</button>
+            <button
+              type="button"
+              className="button secondary"
+              disabled={view.page <= 1}
+              onClick={() => show({ page: view.page - 1 })}>
+              Previous page
+            </button>
+            <span>
+              Page {view.page} of {pages}
+            </span>
+            <button
+              type="button"
+              className="button secondary"
+              disabled={view.page >= pages}
+              onClick={() => show({ page: view.page + 1 })}>
+              Next page
+            </button>
           </nav>
         )}
       </section>

@@ -29,14 +29,24 @@ export function TaskDetail({ userId, taskId }: { userId: string; taskId: string 
       return;
     }
     api.get(taskId).then(
-      (t) => { if (live) { setTask(t); setState('ready'); } },
+      (t) => {
+        if (live) {
+          setTask(t);
+          setState('ready');
+        }
+      },
       (e) => {
         if (!live) return;
         if (e instanceof ApiError && (e.status === 404 || e.status === 422)) setState('missing');
-        else { setError(messageOf(e)); setState('error'); }
+        else {
+          setError(messageOf(e));
+          setState('error');
+        }
       },
     );
-    return () => { live = false; };
+    return () => {
+      live = false;
+    };
   }, [api, taskId]);
 
   async function act(work: () => Promise<void>) {
@@ -53,8 +63,12 @@ export function TaskDetail({ userId, taskId }: { userId: string; taskId: string 
 
   return (
     <>
-      <p className="back"><Link href="/tasks">← All tasks</Link></p>
-      <p role="status" className="notice" aria-live="polite">{notice}</p>
+      <p className="back">
+        <Link href="/tasks">← All tasks</Link>
+      </p>
+      <p role="status" className="notice" aria-live="polite">
+        {notice}
+      </p>
       {state === 'loading' && <p className="summary">Loading…</p>}
       {state === 'missing' && (
         <section className="card">
@@ -62,21 +76,31 @@ export function TaskDetail({ userId, taskId }: { userId: string; taskId: string 
           <p>There is no task {taskId} in your list.</p>
         </section>
       )}
-      {state === 'error' && <p role="alert" className="alert">{error}</p>}
+      {state === 'error' && (
+        <p role="alert" className="alert">
+          {error}
+        </p>
+      )}
       {state === 'ready' && task && (
         <section className="card" aria-labelledby="task-heading">
           <h1 id="task-heading">Task</h1>
-          {error && <p role="alert" className="alert">{error}</p>}
+          {error && (
+            <p role="alert" className="alert">
+              {error}
+            </p>
+          )}
           <ul className="tasks" aria-label="Task">
             <TaskItem
               task={task}
               linkTitle={false}
               editing={editing}
               busy={busy}
-              onToggle={(completed) => act(async () => {
-                setTask(await api.setCompleted(task.id, completed));
-                setNotice(completed ? 'Completed.' : 'Pending again.');
-              })}
+              onToggle={(completed) =>
+                act(async () => {
+                  setTask(await api.setCompleted(task.id, completed));
+                  setNotice(completed ? 'Completed.' : 'Pending again.');
+                })
+              }
               onEdit={() => setEditing(true)}
               onCancelEdit={() => setEditing(false)}
               onSave={async (input: TaskInput) => {
@@ -84,15 +108,22 @@ export function TaskDetail({ userId, taskId }: { userId: string; taskId: string 
                 setEditing(false);
                 setNotice('Saved.');
               }}
-              onDelete={() => act(async () => {
-                await api.remove(task.id);
-                router.push('/tasks');
-              })}
+              onDelete={() =>
+                act(async () => {
+                  await api.remove(task.id);
+                  router.push('/tasks');
+                })
+              }
             />
           </ul>
           <p className="timestamps">
             Created <time dateTime={task.created_at}>{when(task.created_at)}</time>
-            {task.updated_at !== task.created_at && <> · updated <time dateTime={task.updated_at}>{when(task.updated_at)}</time></>}
+            {task.updated_at !== task.created_at && (
+              <>
+                {' · updated '}
+                <time dateTime={task.updated_at}>{when(task.updated_at)}</time>
+              </>
+            )}
           </p>
         </section>
       )}

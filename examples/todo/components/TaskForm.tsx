@@ -95,11 +95,24 @@ export function TaskForm({
       </div>
       <div className="field span-all">
         <label htmlFor={`${id}-description`}>Description</label>
-        <textarea id={`${id}-description`} name="description" rows={2} maxLength={1000} defaultValue={task?.description ?? ''} />
+        <textarea
+          id={`${id}-description`}
+          name="description"
+          rows={2}
+          maxLength={1000}
+          defaultValue={task?.description ?? ''}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-due`}>Due date</label>
-        <input id={`${id}-due`} name="due_date" type="date" min="0001-01-01" max="9999-12-31" defaultValue={task?.due_date ?? ''} />
+        <input
+          id={`${id}-due`}
+          name="due_date"
+          type="date"
+          min="0001-01-01"
+          max="9999-12-31"
+          defaultValue={task?.due_date ?? ''}
+        />
       </div>
       <div className="field">
         <label htmlFor={`${id}-priority`}>Priority</label>
@@ -119,12 +132,24 @@ export function TaskForm({
           aria-describedby={`${id}-tags-hint`}
           placeholder="work, home"
         />
-        <p id={`${id}-tags-hint`} className="hint">Separated by commas, up to {MAX_TAGS}.</p>
+        <p id={`${id}-tags-hint`} className="hint">
+          Separated by commas, up to {MAX_TAGS}.
+        </p>
       </div>
-      {error && <p role="alert" className="alert span-all">{error}</p>}
+      {error && (
+        <p role="alert" className="alert span-all">
+          {error}
+        </p>
+      )}
       <div className="form-actions span-all">
-        <button type="submit" className="button primary" disabled={pending}>{editing ? 'Save' : 'Add task'}</button>
-        {onCancel && <button type="button" className="button secondary" onClick={onCancel} disabled={pending}>Cancel</button>}
+        <button type="submit" className="button primary" disabled={pending}>
+          {editing ? 'Save' : 'Add task'}
+        </button>
+        {onCancel && (
+          <button type="button" className="button secondary" onClick={onCancel} disabled={pending}>
+            Cancel
+          </button>
+        )}
       </div>
     </form>
   );

@@ -14,7 +14,8 @@ export function TaskMeta({ task, onTag }: { task: Task; onTag?: (tag: string) =>
   return (
     <div className="meta">
       <span className={`badge priority-${task.priority}`}>
-        {PRIORITY_LABEL[task.priority]}<span className="visually-hidden"> priority</span>
+        {PRIORITY_LABEL[task.priority]}
+        <span className="visually-hidden"> priority</span>
       </span>
       {task.due_date && (
         <span className={overdue ? 'due overdue' : 'due'}>
@@ -22,13 +23,21 @@ export function TaskMeta({ task, onTag }: { task: Task; onTag?: (tag: string) =>
           {overdue && <strong className="overdue-flag"> · overdue</strong>}
         </span>
       )}
-      {task.tags.map((tag) => onTag ? (
-        <button key={tag} type="button" className="tag" onClick={() => onTag(tag)}>
-          <span className="visually-hidden">Filter by tag </span><span aria-hidden="true">#</span>{tag}
-        </button>
-      ) : (
-        <span key={tag} className="tag"><span className="visually-hidden">tag </span><span aria-hidden="true">#</span>{tag}</span>
-      ))}
+      {task.tags.map((tag) =>
+        onTag ? (
+          <button key={tag} type="button" className="tag" onClick={() => onTag(tag)}>
+            <span className="visually-hidden">Filter by tag </span>
+            <span aria-hidden="true">#</span>
+            {tag}
+          </button>
+        ) : (
+          <span key={tag} className="tag">
+            <span className="visually-hidden">tag </span>
+            <span aria-hidden="true">#</span>
+            {tag}
+          </span>
+        ),
+      )}
     </div>
   );
 }
@@ -65,7 +74,9 @@ export function TaskItem({
   if (editing) {
     return (
       <li className="task editing">
-        <p className="editing-label" aria-hidden="true">Editing “{task.title}”</p>
+        <p className="editing-label" aria-hidden="true">
+          Editing “{task.title}”
+        </p>
         <TaskForm task={task} label={`Edit ${task.title}`} onSubmit={onSave} onCancel={onCancelEdit} />
       </li>
     );
@@ -82,16 +93,29 @@ export function TaskItem({
       />
       <div className="task-main">
         {linkTitle ? (
-          <Link id={titleId} href={`/tasks/${task.id}`} className="task-title">{task.title}</Link>
+          <Link id={titleId} href={`/tasks/${task.id}`} className="task-title">
+            {task.title}
+          </Link>
         ) : (
-          <span id={titleId} className="task-title">{task.title}</span>
+          <span id={titleId} className="task-title">
+            {task.title}
+          </span>
         )}
         {task.description && <p className="task-description">{task.description}</p>}
         <TaskMeta task={task} onTag={onTag} />
       </div>
       <div className="task-actions">
-        <button type="button" className="button small" onClick={onEdit} disabled={busy} aria-describedby={titleId}>Edit</button>
-        <button type="button" className="button small danger" onClick={onDelete} disabled={busy} aria-describedby={titleId}>Delete</button>
+        <button type="button" className="button small" onClick={onEdit} disabled={busy} aria-describedby={titleId}>
+          Edit
+        </button>
+        <button
+          type="button"
+          className="button small danger"
+          onClick={onDelete}
+          disabled={busy}
+          aria-describedby={titleId}>
+          Delete
+        </button>
       </div>
     </li>
   );

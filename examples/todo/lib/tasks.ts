@@ -63,17 +63,28 @@ export class ApiError extends Error {
 }
 
 const FIELD_NAMES: Record<string, string> = {
-  title: 'Title', description: 'Description', due_date: 'Due date', priority: 'Priority', tags: 'Tags', completed: 'Completed',
+  title: 'Title',
+  description: 'Description',
+  due_date: 'Due date',
+  priority: 'Priority',
+  tags: 'Tags',
+  completed: 'Completed',
 };
 
 async function refusal(res: Response): Promise<ApiError> {
   let body: { detail?: string; code?: string; fields?: Record<string, string> } = {};
-  try { body = await res.json(); } catch { /* not JSON */ }
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
   const code = body.code ?? `http_${res.status}`;
   if (res.status === 401) return new ApiError('Your session has ended. Taking you to the sign-in page…', 401, code);
   if (res.status === 404) return new ApiError('That task does not exist (it may have been deleted).', 404, code);
   if (body.fields && Object.keys(body.fields).length > 0) {
-    const list = Object.entries(body.fields).map(([f, problem]) => `${FIELD_NAMES[f] ?? f}: ${problem}`).join('; ');
+    const list = Object.entries(body.fields)
+      .map(([f, problem]) => `${FIELD_NAMES[f] ?? f}: ${problem}`)
+      .join('; ');
     return new ApiError(`Please fix: ${list}.`, res.status, code, body.fields);
   }
   return new ApiError(body.detail ?? `The task API answered ${res.status}.`, res.status, code);
@@ -86,8 +97,13 @@ async function call(path: string, init?: RequestInit): Promise<Response> {
     res = await apiFetch(path, init);
   } catch (e) {
     if (e instanceof TaskgateTokenError) {
-      if (e.status === 401) throw new ApiError('Your session has ended. Taking you to the sign-in page…', 401, 'no_session');
-      throw new ApiError('Could not get an access token from this app’s server. Try again in a moment.', e.status, 'token_unavailable');
+      if (e.status === 401)
+        throw new ApiError('Your session has ended. Taking you to the sign-in page…', 401, 'no_session');
+      throw new ApiError(
+        'Could not get an access token from this app’s server. Try again in a moment.',
+        e.status,
+        'token_unavailable',
+      );
     }
     throw new ApiError(`The task API (${API_URL}) could not be reached. Is it running?`, 0, 'network');
   }
@@ -142,7 +158,14 @@ export type TasksApi = ReturnType<typeof tasksApi>;
 
 /** Tags typed as "work, home ,work": trimmed, empty ones dropped, duplicates removed. */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /** A message for any error thrown by the functions above. */

@@ -16,7 +16,9 @@ type Assert<T extends true> = T;
 export const auth = betterAuth({
   secret: 'type-test-secret-0123456789-abcdefghijklmnop',
   emailAndPassword: { enabled: true },
-  plugins: [taskgate({ expiresIn: 900, issuer: 'https://app.example', audience: ['tasks'], authoritativeSession: false })],
+  plugins: [
+    taskgate({ expiresIn: 900, issuer: 'https://app.example', audience: ['tasks'], authoritativeSession: false }),
+  ],
 });
 taskgate();
 // @ts-expect-error expiresIn is a number of seconds
@@ -42,7 +44,10 @@ type ApiToken = (typeof auth.api)['getTaskgateToken'];
 export const apiTokenIsAFunction: Assert<ApiToken extends (...args: never[]) => Promise<unknown> ? true : false> = true;
 
 // The client plugin: `authClient.taskgate.token()` and `.clear()`, the plugin's own actions.
-export const authClient = createAuthClient({ baseURL: 'http://127.0.0.1:3000', plugins: [taskgateClient({ refreshBefore: 30 })] });
+export const authClient = createAuthClient({
+  baseURL: 'http://127.0.0.1:3000',
+  plugins: [taskgateClient({ refreshBefore: 30 })],
+});
 type TokenAction = typeof authClient.taskgate.token;
 export const tokenAction: Assert<Equal<TokenAction, (options?: { force?: boolean }) => Promise<string>>> = true;
 export const clearAction: Assert<Equal<typeof authClient.taskgate.clear, () => void>> = true;
@@ -64,7 +69,8 @@ export async function clientToken(): Promise<string> {
 
 // A fetch for the API from that client; the error it rejects with.
 export const apiFetch = createApiFetch({ baseURL: 'https://tasks.example', authClient });
-export const apiFetchType: Assert<Equal<typeof apiFetch, (path: string, init?: RequestInit) => Promise<Response>>> = true;
+export const apiFetchType: Assert<Equal<typeof apiFetch, (path: string, init?: RequestInit) => Promise<Response>>> =
+  true;
 // @ts-expect-error a client without taskgateClient() has no taskgate.token
 createApiFetch({ authClient: createAuthClient({ baseURL: 'http://127.0.0.1:3000' }) });
 // @ts-expect-error authClient is required

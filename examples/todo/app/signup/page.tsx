@@ -5,7 +5,11 @@ import { safeNext } from '@/lib/safe-next';
 
 export const metadata: Metadata = { title: 'Sign up' };
 
-export default async function SignUpPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function SignUpPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { next } = await searchParams;
   return (
     <>
