@@ -2,7 +2,7 @@
 //! validated. Pure: no Worker types and no SQL (the store turns it into SQL).
 
 use crate::error::{ApiError, Fields};
-use crate::input::TAG_MAX;
+use crate::input::fields::TAG_MAX;
 use crate::model::Priority;
 
 /// Page size bounds.

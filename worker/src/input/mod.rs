@@ -1,20 +1,16 @@
 //! Request bodies, validated against the contract's limits. Pure: no Worker types.
 //!
-//! Every field error is collected (not just the first), so a 422 names all of them.
+//! Every field error is collected (not just the first), so a 422 names all of them. A body is
+//! read as an object's members ([`members`]), then each field by its rule ([`fields`]).
+
+pub mod fields;
+mod members;
 
 use serde_json::Value;
 
 use crate::error::{ApiError, Fields};
 use crate::model::Priority;
-
-/// Title length after trimming, in characters.
-pub const TITLE_MAX: usize = 200;
-/// Description length, in characters.
-pub const DESCRIPTION_MAX: usize = 1000;
-/// Tags per task.
-pub const TAGS_MAX: usize = 10;
-/// Tag length, in characters.
-pub const TAG_MAX: usize = 30;
+use members::object_of;
 
 /// Fields a client may send back from a task it read; they are ignored (the token decides
 /// `user_id`; the server decides the others).
@@ -23,22 +19,34 @@ const IGNORED: [&str; 4] = ["user_id", "id", "created_at", "updated_at"];
 /// A validated `POST` body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewTask {
+    /// Trimmed, never blank.
     pub title: String,
+    /// `None`: none (`null` or absent).
     pub description: Option<String>,
+    /// `false` when absent.
     pub completed: bool,
+    /// `medium` when absent.
     pub priority: Priority,
+    /// `YYYY-MM-DD`; `None`: none.
     pub due_date: Option<String>,
+    /// Distinct; empty when absent.
     pub tags: Vec<String>,
 }
 
 /// A validated `PUT` body: the fields to change (at least one).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TaskPatch {
+    /// The new title (trimmed, never blank).
     pub title: Option<String>,
+    /// The new description; `Some(None)` clears it.
     pub description: Option<Option<String>>,
+    /// The new completion.
     pub completed: Option<bool>,
+    /// The new priority.
     pub priority: Option<Priority>,
+    /// The new due date; `Some(None)` clears it.
     pub due_date: Option<Option<String>>,
+    /// The new tags (all of them).
     pub tags: Option<Vec<String>>,
 }
 
@@ -100,70 +108,6 @@ pub fn completion(body: &[u8]) -> Result<Option<bool>, ApiError> {
     Ok(completed)
 }
 
-/// The members of a JSON object body, in order. Not JSON: `invalid_json`; JSON but not an
-/// object, or an object that repeats a name (compared after unescaping, so `"t\u0069tle"`
-/// repeats `"title"`, as in tokens): `validation_failed` naming the field.
-fn object_of(body: &[u8]) -> Result<Vec<(String, Value)>, ApiError> {
-    let members = match serde_json::from_slice::<Members>(body) {
-        Ok(Members(Some(members))) => members,
-        Ok(Members(None)) => {
-            return Err(ApiError::validation_failed(Fields::from([("body".into(), "must be a JSON object".into())])));
-        }
-        Err(_) => return Err(ApiError::invalid_json()),
-    };
-    for (i, (name, _)) in members.iter().enumerate() {
-        if members[..i].iter().any(|(n, _)| n == name) {
-            return Err(ApiError::validation_failed(Fields::from([(name.clone(), "must appear only once".into())])));
-        }
-    }
-    Ok(members)
-}
-
-/// A JSON value read as an object's members, repeats kept (`None`: not an object).
-struct Members(Option<Vec<(String, Value)>>);
-
-impl<'de> serde::Deserialize<'de> for Members {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct Visitor;
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Members;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry::<String, Value>()? {
-                    members.push(member);
-                }
-                Ok(Members(Some(members)))
-            }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Members, A::Error> {
-                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-                Ok(Members(None))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-            fn visit_unit<E>(self) -> Result<Members, E> {
-                Ok(Members(None))
-            }
-        }
-        d.deserialize_any(Visitor)
-    }
-}
-
 /// Every recognized field, validated, plus the errors found.
 fn fields_of(body: &[u8]) -> Result<(TaskPatch, Fields), ApiError> {
     let object = object_of(body)?;
@@ -171,16 +115,12 @@ fn fields_of(body: &[u8]) -> Result<(TaskPatch, Fields), ApiError> {
     let mut errors = Fields::new();
     for (name, value) in &object {
         let result = match name.as_str() {
-            "title" => title(value).map(|v| patch.title = Some(v)),
-            "description" => description(value).map(|v| patch.description = Some(v)),
-            "completed" => value.as_bool().map(|v| patch.completed = Some(v)).ok_or("must be true or false".into()),
-            "priority" => value
-                .as_str()
-                .and_then(Priority::parse)
-                .map(|v| patch.priority = Some(v))
-                .ok_or("must be one of low, medium, high".into()),
-            "due_date" => due_date(value).map(|v| patch.due_date = Some(v)),
-            "tags" => tags(value).map(|v| patch.tags = Some(v)),
+            "title" => fields::title(value).map(|v| patch.title = Some(v)),
+            "description" => fields::description(value).map(|v| patch.description = Some(v)),
+            "completed" => fields::completed(value).map(|v| patch.completed = Some(v)),
+            "priority" => fields::priority(value).map(|v| patch.priority = Some(v)),
+            "due_date" => fields::due_date(value).map(|v| patch.due_date = Some(v)),
+            "tags" => fields::tags(value).map(|v| patch.tags = Some(v)),
             n if IGNORED.contains(&n) => Ok(()),
             _ => Err("is not a known field".into()),
         };
@@ -189,73 +129,6 @@ fn fields_of(body: &[u8]) -> Result<(TaskPatch, Fields), ApiError> {
         }
     }
     Ok((patch, errors))
-}
-
-fn title(v: &Value) -> Result<String, String> {
-    let s = v.as_str().ok_or("must be a string")?.trim();
-    let n = s.chars().count();
-    if n == 0 || n > TITLE_MAX {
-        return Err(format!("must be 1-{TITLE_MAX} characters after trimming"));
-    }
-    Ok(s.to_owned())
-}
-
-fn description(v: &Value) -> Result<Option<String>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) if s.chars().count() <= DESCRIPTION_MAX => Ok(Some(s.clone())),
-        Value::String(_) => Err(format!("must be at most {DESCRIPTION_MAX} characters")),
-        _ => Err("must be a string or null".into()),
-    }
-}
-
-fn due_date(v: &Value) -> Result<Option<String>, String> {
-    match v {
-        Value::Null => Ok(None),
-        Value::String(s) if is_date(s) => Ok(Some(s.clone())),
-        _ => Err("must be a calendar date YYYY-MM-DD, or null".into()),
-    }
-}
-
-fn tags(v: &Value) -> Result<Vec<String>, String> {
-    let items = v.as_array().ok_or("must be an array of strings")?;
-    if items.len() > TAGS_MAX {
-        return Err(format!("must hold at most {TAGS_MAX} tags"));
-    }
-    let mut out: Vec<String> = Vec::with_capacity(items.len());
-    for item in items {
-        let tag = item.as_str().ok_or("must be an array of strings")?;
-        if tag.is_empty() || tag.chars().count() > TAG_MAX {
-            return Err(format!("each tag must be 1-{TAG_MAX} characters"));
-        }
-        if out.iter().any(|t| t == tag) {
-            return Err(format!("must not repeat a tag ({tag:?})"));
-        }
-        out.push(tag.to_owned());
-    }
-    Ok(out)
-}
-
-/// `YYYY-MM-DD`, a real day of the proleptic Gregorian calendar, years 0001-9999.
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        let part = &s[r];
-        part.bytes().all(|c| c.is_ascii_digit()).then(|| part.parse::<u32>().ok()).flatten()
-    };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1 && (1..=days).contains(&d)
 }
 
 #[cfg(test)]
@@ -368,48 +241,6 @@ mod tests {
         }
         for body in [&b"{"[..], b"{\"title\":}", b"", b"{} x"] {
             assert_eq!(new_task(body).unwrap_err().code, "invalid_json");
-        }
-    }
-
-    #[test]
-    fn the_openapi_document_states_these_rules() {
-        let doc: Value = serde_json::from_str(include_str!("../openapi.json")).unwrap();
-        let schemas = &doc["components"]["schemas"];
-        for body in ["TaskCreate", "TaskUpdate"] {
-            let p = &schemas[body]["properties"];
-            assert_eq!(p["title"]["maxLength"], TITLE_MAX, "{body}");
-            assert_eq!(p["title"]["pattern"], "\\S", "{body}: a blank title does not fit");
-            assert_eq!(p["description"]["maxLength"], DESCRIPTION_MAX, "{body}");
-            assert_eq!(p["tags"]["maxItems"], TAGS_MAX, "{body}");
-            assert_eq!(p["tags"]["items"]["maxLength"], TAG_MAX, "{body}");
-        }
-        // The path id is typed as the task's id.
-        let (path_id, task_id) =
-            (&doc["components"]["parameters"]["TaskId"]["schema"], &schemas["Task"]["properties"]["id"]);
-        for key in ["type", "format", "minimum"] {
-            assert_eq!(path_id[key], task_id[key], "{key}");
-        }
-    }
-
-    #[test]
-    fn dates() {
-        for ok in ["2024-02-29", "2000-02-29", "0001-01-01", "9999-12-31"] {
-            assert!(is_date(ok), "{ok}");
-        }
-        for bad in [
-            "2023-02-29",
-            "1900-02-29",
-            "2024-13-01",
-            "2024-00-10",
-            "2024-01-32",
-            "2024-1-01",
-            "24-01-01",
-            "2024/01/01",
-            "0000-01-01",
-            "2024-01-01T00:00:00Z",
-            "+024-01-01",
-        ] {
-            assert!(!is_date(bad), "{bad}");
         }
     }
 }
