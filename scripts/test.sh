@@ -13,12 +13,25 @@ seconds_since() {
   printf '%d.%d' $((ms / 1000)) $((ms % 1000 / 100))
 }
 
+# timed LABEL COMMAND...: runs COMMAND, then prints how long it took.
+timed() {
+  local label=$1 start
+  shift
+  start=$(date +%s%N)
+  "$@"
+  printf '[%s: %s s]\n' "$label" "$(seconds_since "$start")"
+}
+
 lint() {
   step "format and lints"
-  cargo fmt --all --check
-  cargo clippy --workspace --all-targets --quiet -- -D warnings
+  timed "cargo fmt" cargo fmt --all --check
+  timed "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
   step "docs/contract.md: its generated tables are the crate's (else: make contract)"
-  cargo run -q -p taskgate-cli -- contract --format md --check docs/contract.md
+  timed "contract" cargo run -q -p taskgate-cli -- contract --format md --check docs/contract.md
+  step "JavaScript, TypeScript, JSON: format and lints, warnings included (Biome; fix: npx biome check --write)"
+  timed "biome" node_modules/.bin/biome ci --error-on-warnings --colors=off .
+  step "JavaScript: types (tsc --checkJs: pkg/js against its .d.ts files and JSDoc; the Better Auth type test)"
+  timed "tsc" node_modules/.bin/tsc -p tsconfig.check.json
 }
 
 rust() {
