@@ -21,10 +21,15 @@ pub type Fields = BTreeMap<String, String>;
 /// An error response, built by handlers and rendered once.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: u16,
+    /// The stable code (`code` in the body, and in the log line).
     pub code: &'static str,
+    /// One sentence for people (`detail`).
     pub detail: Cow<'static, str>,
+    /// The token's claim at fault, if one is (`claim`).
     pub claim: Option<&'static str>,
+    /// The fields at fault, for 422 (`fields`).
     pub fields: Option<Fields>,
     /// One more response header: `WWW-Authenticate` for 401 and 403, `Allow` for 405 (boxed:
     /// errors travel in every `Result` of the request path).
@@ -34,15 +39,25 @@ pub struct ApiError {
 /// The codes of the API's own errors (every other code comes from the crate's `Refusal`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApiCode {
+    /// 404: no such route, or no such task for this user.
     NotFound,
+    /// 405: the route does not take that method.
     MethodNotAllowed,
+    /// 413: the body is over the limit.
     PayloadTooLarge,
+    /// 415: the body is not JSON by its Content-Type.
     UnsupportedMediaType,
+    /// 422: the task id in the path is malformed.
     InvalidId,
+    /// 422: a list query parameter is out of range.
     InvalidQuery,
+    /// 422: the body is not JSON.
     InvalidJson,
+    /// 422: the body breaks a field's rule.
     ValidationFailed,
+    /// 500: the database failed.
     InternalError,
+    /// 503 from `/health`: the database does not answer.
     DatabaseUnavailable,
 }
 

@@ -2,8 +2,15 @@
 //!
 //! The TaskGate task API on Cloudflare Workers and D1. Every task route is authenticated by
 //! [`taskgate_verify`] running inside this Worker. The shape: a route table ([`route`]) picks
-//! an endpoint; [`handlers`] translate HTTP to calls on a [`store::TaskStore`], which owns the
-//! D1 binding and every SQL statement; every error is one [`error::ApiError`], rendered once.
+//! an endpoint; [`handlers`] translate HTTP ([`request`], [`response`]) to calls on a
+//! [`store::TaskStore`] (the D1 store, which holds every SQL statement in [`store`]); every error
+//! is one [`error::ApiError`], rendered once.
+//!
+//! Authentication ([`auth`]) is the crate's rules over the request's credential; for asymmetric
+//! tokens the Worker adds the isolate's JWK Set ([`key_set`], fetched by [`jwks_fetch`]) and
+//! workerd's WebCrypto for the signature ([`web_crypto`]). Request bodies and list queries are
+//! validated by pure modules ([`input`], [`query`]); settings come from [`config`], CORS from
+//! [`cors`].
 
 mod auth;
 mod config;

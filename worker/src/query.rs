@@ -17,32 +17,47 @@ pub const OFFSET_MAX: u64 = 1 << 31;
 /// `status=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
+    /// `all` (the default).
     All,
+    /// `pending`: not completed.
     Pending,
+    /// `completed`.
     Completed,
 }
 
 /// `sort=`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
+    /// `created` (the default).
     Created,
+    /// `updated`.
     Updated,
+    /// `title`, ignoring case first.
     Title,
+    /// `due_date`, tasks without one last.
     DueDate,
+    /// `priority`, by rank (low < medium < high).
     Priority,
 }
 
 /// A validated list query.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ListQuery {
+    /// `status=`.
     pub status: Status,
+    /// `sort=`.
     pub sort: Sort,
+    /// `order=desc` (the default), else `asc`.
     pub descending: bool,
     /// Search text, as sent (the store folds its case).
     pub q: Option<String>,
+    /// `priority=`: only tasks of this priority.
     pub priority: Option<Priority>,
+    /// `tag=`: only tasks with this tag.
     pub tag: Option<String>,
+    /// `limit=`: the page size.
     pub limit: u32,
+    /// `offset=`: tasks skipped before the page.
     pub offset: u64,
 }
 

@@ -5,11 +5,17 @@
 /// An HTTP method the API knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`.
     Get,
+    /// `POST`.
     Post,
+    /// `PUT`.
     Put,
+    /// `PATCH`.
     Patch,
+    /// `DELETE`.
     Delete,
+    /// `OPTIONS` (CORS preflights).
     Options,
 }
 
@@ -44,17 +50,24 @@ impl Method {
 /// The shape of a known path, without its parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Resource {
+    /// `/health`.
     Health,
+    /// `/openapi.json`.
     OpenApi,
+    /// `/api/{user_id}/tasks`.
     Tasks,
+    /// `/api/{user_id}/tasks/{id}`.
     Task,
+    /// `/api/{user_id}/tasks/{id}/complete`.
     Complete,
 }
 
 /// What the Worker does for a resource and a method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Endpoint {
+    /// Whether the service can serve (no authentication).
     Health,
+    /// The OpenAPI document (no authentication).
     OpenApi,
     /// A task route: authenticated, then one of these.
     Tasks(TaskOp),
@@ -63,11 +76,17 @@ pub enum Endpoint {
 /// The task routes' operations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskOp {
+    /// `GET /tasks`: one page.
     List,
+    /// `POST /tasks`.
     Create,
+    /// `GET /tasks/{id}`.
     Get,
+    /// `PUT /tasks/{id}`: a partial update.
     Update,
+    /// `DELETE /tasks/{id}`.
     Delete,
+    /// `PATCH /tasks/{id}/complete`: set or toggle.
     SetCompleted,
 }
 
@@ -118,8 +137,11 @@ impl Resource {
 /// by handlers in the contract's order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
+    /// Which path.
     pub resource: Resource,
+    /// The path's user id, percent-decoded (empty for `/health` and `/openapi.json`).
     pub user: String,
+    /// The path's task id as written (empty where the path has none).
     pub id: String,
 }
 

@@ -43,6 +43,7 @@ pub async fn verdict(job: &SignatureJob) -> Option<bool> {
     Some(JsFuture::from(promise).await.ok().and_then(|v| v.as_bool()).unwrap_or(false))
 }
 
+/// The isolate's `crypto.subtle`.
 fn subtle() -> Option<SubtleCrypto> {
     let global: WorkerGlobalScope = js_sys::global().unchecked_into();
     global.crypto().ok().map(|c| c.subtle())
@@ -66,6 +67,7 @@ async fn imported(subtle: &SubtleCrypto, params: (&'static str, &'static str), j
     imported
 }
 
+/// Imports `jwk` for verifying with `import_params`; `None` when workerd refuses it.
 async fn import(subtle: &SubtleCrypto, (import_params, verify_params): (&str, &str), jwk: &str) -> Option<Imported> {
     let object = |text: &str| JSON::parse(text).ok().map(JsCast::unchecked_into::<Object>);
     let usages = js_sys::Array::of1(&JsValue::from_str("verify"));
