@@ -29,6 +29,7 @@ lint() {
   step "docs/contract.md: its generated tables are the crate's (else: make contract)"
   timed "contract" cargo run -q -p taskgate-cli -- contract --format md --check docs/contract.md
   step "JavaScript, TypeScript, JSON: format and lints, warnings included (Biome; fix: npx biome check --write)"
+  [ -x node_modules/.bin/biome ] && [ -x node_modules/.bin/tsc ] || { echo "Biome and tsc are npm packages of the root: make setup first" >&2; return 1; }
   timed "biome" node_modules/.bin/biome ci --error-on-warnings --colors=off .
   step "JavaScript: types (tsc --checkJs: pkg/js against its .d.ts files and JSDoc; the Better Auth type test)"
   timed "tsc" node_modules/.bin/tsc -p tsconfig.check.json
