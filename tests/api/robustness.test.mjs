@@ -208,6 +208,7 @@ describe('routes and methods', () => {
       '/api/{user_id}/tasks/{id}/complete',
       '/health',
       '/openapi.json',
+      '/revocations',
     ]);
     assert.deepEqual(
       Object.keys(doc.paths['/api/{user_id}/tasks'])

@@ -119,6 +119,8 @@ export class WorkerServer {
         '--persist-to',
         this.state,
         '--show-interactive-dev-session=false',
+        // GET /__scheduled runs the scheduled handler (the revocation purge) on demand.
+        '--test-scheduled',
       ],
       { env: wranglerEnv(), cwd: this.dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -53,6 +53,17 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     result.map_err(|r| ApiError::from(r).retry_after(key_set::retry_after(now)))
 }
 
+/// The bearer of `POST /revocations` (contract section 4): a revocation token, signed like a user's
+/// token (the shared ring; or a key of the JWK Set held), never a user's token; else the 401/500.
+/// Only the `Authorization` header counts: a cookie never authenticates a revocation.
+pub async fn authorize_revocation(req: &Request, config: &Config, now: u64) -> Result<(), ApiError> {
+    let verifier = config.verifier.as_ref().map_err(|_| Refusal::ServerMisconfigured)?;
+    let authorization = header(req.headers(), "Authorization");
+    let missing = Refusal::Token(taskgate_verify::Error::new(taskgate_verify::ErrorCode::MissingToken));
+    let token = http::bearer_token(authorization.as_deref()).ok_or(missing)?;
+    key_set(config, |set| verifier.verify_revocation(token, now, set)).map_err(|e| ApiError::from(Refusal::from(e)))
+}
+
 /// Runs `f` with the key set of asymmetric tokens: the fetched one, or the one configured inline.
 fn key_set<T>(config: &Config, f: impl FnOnce(Option<&KeySet>) -> T) -> T {
     match (&config.jwks_url, &config.verifier) {

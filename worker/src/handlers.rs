@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use taskgate_verify::host::http::Refusal;
+use taskgate_verify::host::revocation::{BodyError, Revocations};
 use worker::{Env, Request, Response};
 
 use crate::config::Config;
@@ -13,7 +14,7 @@ use crate::query::ListQuery;
 use crate::request::read_body;
 use crate::response::{RawJson, empty, json, json_text};
 use crate::route::{Endpoint, Route, TaskOp, parse_id, percent_encode};
-use crate::store::{self, Store, TaskStore};
+use crate::store::{self, Caller, Store, TaskStore};
 use crate::{auth, input};
 
 /// The OpenAPI 3.1 document, served as is.
@@ -32,8 +33,25 @@ pub async fn serve(
         Endpoint::Health => Ok(health(env, config).await),
         Endpoint::OpenApi => Ok(json_text(200, RawJson(OPENAPI.to_owned()))),
         Endpoint::Tasks(op) => {
-            auth::authorize(req, op.method().as_str(), config, &route.user, now).await?;
-            tasks(op, route, req, &Store::open(env, &route.user)?).await
+            let claims = auth::authorize(req, op.method().as_str(), config, &route.user, now).await?;
+            let caller = Caller {
+                session: claims.session_id().map(str::to_owned),
+                issued_at: claims.iat().map_or(0, |t| t.secs()),
+            };
+            tasks(op, route, req, &Store::open(env, &route.user, caller)?).await
+        }
+        Endpoint::Revocations => {
+            auth::authorize_revocation(req, config, now).await?;
+            let body = read_body(req).await?;
+            let text = std::str::from_utf8(&body).map_err(|_| ApiError::invalid_json())?;
+            let revocations = Revocations::parse(text).map_err(|e| match e {
+                BodyError::Json => ApiError::invalid_json(),
+                BodyError::Fields(fields) => {
+                    ApiError::validation_failed(fields.into_iter().map(|(f, p)| (f, p.to_owned())).collect())
+                }
+            })?;
+            store::revoke(env, &revocations).await?;
+            Ok(empty(204))
         }
     }
 }

@@ -28,7 +28,7 @@ mod route;
 mod store;
 mod web_crypto;
 
-use worker::{Context, Date, Env, Request, Response, event};
+use worker::{Context, Date, Env, Request, Response, ScheduleContext, ScheduledEvent, event};
 
 use crate::error::ApiError;
 use crate::route::{Method, Route};
@@ -75,4 +75,13 @@ pub async fn fetch(mut req: Request, env: Env, _ctx: Context) -> worker::Result<
         resp.status_code(),
     );
     Ok(resp)
+}
+
+/// The scheduled handler (`[triggers] crons` in `wrangler.toml`): forgets revocations whose every
+/// token has expired. Locally: `wrangler dev --test-scheduled`, then `GET /__scheduled`.
+#[event(scheduled)]
+pub async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    let now = Date::now().as_millis() / 1000;
+    let outcome = if store::purge(&env, now).await.is_ok() { "ok" } else { "failed" };
+    worker::console_log!(r#"{{"event":"purge","outcome":"{outcome}"}}"#);
 }

@@ -60,6 +60,8 @@ pub enum Resource {
     Task,
     /// `/api/{user_id}/tasks/{id}/complete`.
     Complete,
+    /// `/revocations`: sessions that ended (contract section 4).
+    Revocations,
 }
 
 /// What the Worker does for a resource and a method.
@@ -71,6 +73,8 @@ pub enum Endpoint {
     OpenApi,
     /// A task route: authenticated, then one of these.
     Tasks(TaskOp),
+    /// `POST /revocations`: authenticated by a revocation token, never a user's.
+    Revocations,
 }
 
 /// The task routes' operations.
@@ -107,6 +111,7 @@ const ROUTES: &[(Resource, Method, Endpoint)] = &[
     (Resource::Task, Method::Put, Endpoint::Tasks(TaskOp::Update)),
     (Resource::Task, Method::Delete, Endpoint::Tasks(TaskOp::Delete)),
     (Resource::Complete, Method::Patch, Endpoint::Tasks(TaskOp::SetCompleted)),
+    (Resource::Revocations, Method::Post, Endpoint::Revocations),
 ];
 
 impl Resource {
@@ -129,6 +134,7 @@ impl Resource {
             Self::Tasks => "/api/{user_id}/tasks",
             Self::Task => "/api/{user_id}/tasks/{id}",
             Self::Complete => "/api/{user_id}/tasks/{id}/complete",
+            Self::Revocations => "/revocations",
         }
     }
 }
@@ -152,6 +158,7 @@ impl Route {
         match path {
             "/health" => return plain(Resource::Health),
             "/openapi.json" => return plain(Resource::OpenApi),
+            "/revocations" => return plain(Resource::Revocations),
             _ => {}
         }
         let segments: Vec<&str> = path.strip_prefix("/api/")?.split('/').collect();

@@ -14,8 +14,11 @@ use worker::js_sys::Array;
 use worker::wasm_bindgen::{JsCast, JsValue};
 use worker::{D1Database, D1PreparedStatement, Env};
 
+use taskgate_verify::host::http::Refusal;
+use taskgate_verify::host::revocation::Revocations;
+
 use super::row::{self, Value};
-use super::{TaskStore, sql};
+use super::{Caller, TaskStore, sql};
 use crate::error::ApiError;
 use crate::input::{NewTask, TaskPatch};
 use crate::query::ListQuery;
@@ -27,64 +30,72 @@ pub async fn ping(env: &Env) -> bool {
     db.prepare(sql::PING).first::<serde_json::Value>(None).await.is_ok()
 }
 
-/// One user's tasks on D1.
+/// One user's tasks on D1, for one caller.
 pub struct D1Store {
     db: D1Database,
     user: String,
+    caller: Caller,
 }
 
 impl TaskStore for D1Store {
-    fn open(env: &Env, user: &str) -> Result<Self, ApiError> {
-        Ok(Self { db: database(env)?, user: user.to_owned() })
+    fn open(env: &Env, user: &str, caller: Caller) -> Result<Self, ApiError> {
+        Ok(Self { db: database(env)?, user: user.to_owned(), caller })
     }
 
     /// One statement, prepared once per isolate for each shape of query.
     async fn list(&self, q: &ListQuery) -> Result<(RawJson, u64), ApiError> {
         let (filter, params) = sql::filter(q);
-        let mut values = Vec::with_capacity(params.len() + 3);
+        let mut values = Vec::with_capacity(params.len() + 5);
         values.push(text(&self.user));
         values.extend(params.iter().map(|p| text(p)));
         values.push(int(i64::from(q.limit)));
         values.push(int(q.offset as i64));
+        values.extend(self.caller_params());
         let n = params.len() + 1;
         let statement = self.prepared(Statement::List(q.shape()), || sql::list(&filter, q, n), &values)?;
-        let row = first_row(statement.raw_js_value().await.map_err(failed)?).ok_or_else(malformed)?;
-        Ok((RawJson(text_at(&row, 1)?), number_at(&row, 0)? as u64))
+        let row = self.unless_revoked(statement.raw_js_value().await.map_err(failed)?)?;
+        Ok((RawJson(text_at(&row, 2)?), number_at(&row, 1)? as u64))
     }
 
     /// The insert is prepared once per isolate.
     async fn create(&self, t: &NewTask) -> Result<(i64, RawJson), ApiError> {
-        let params = row::new_row(&self.user, t).map(|v| js(&v));
-        let statement = self.prepared(Statement::Create, || sql::CREATE.to_owned(), &params)?;
-        let row = first_row(statement.raw_js_value().await.map_err(failed)?).ok_or_else(malformed)?;
+        let mut params: Vec<JsValue> = row::new_row(&self.user, t).iter().map(js).collect();
+        params.extend(self.caller_params());
+        let statement = self.prepared(Statement::Create, sql::create, &params)?;
+        // No row: the insert's guard found the caller revoked.
+        let row = first_row(statement.raw_js_value().await.map_err(failed)?).ok_or_else(session_revoked)?;
         Ok((number_at(&row, 0)? as i64, RawJson(text_at(&row, 1)?)))
     }
 
     async fn get(&self, id: i64) -> Result<Option<RawJson>, ApiError> {
-        self.task(sql::GET, &[int(id), text(&self.user)]).await
+        let statement = self.prepared(Statement::Get, sql::get, &self.task_params(id, []))?;
+        let row = self.unless_revoked(statement.raw_js_value().await.map_err(failed)?)?;
+        Ok(row.get(1).as_string().map(RawJson))
     }
 
     async fn exists(&self, id: i64) -> Result<bool, ApiError> {
-        let statement = self.statement(sql::EXISTS, &[int(id), text(&self.user)])?;
-        Ok(!statement.raw_js_value().await.map_err(failed)?.is_empty())
+        let statement = self.prepared(Statement::Exists, sql::exists, &self.task_params(id, []))?;
+        let row = self.unless_revoked(statement.raw_js_value().await.map_err(failed)?)?;
+        Ok(number_at(&row, 1)? != 0.0)
     }
 
     async fn update(&self, id: i64, p: &TaskPatch) -> Result<Option<RawJson>, ApiError> {
         let columns = row::patch_columns(p);
-        let mut params = Vec::with_capacity(columns.len() + 2);
-        params.extend([int(id), text(&self.user)]);
-        params.extend(columns.iter().map(|(_, v)| js(v)));
         let names: Vec<&str> = columns.iter().map(|(c, _)| *c).collect();
-        self.task(&sql::update(&names), &params).await
+        let params = self.task_params(id, columns.iter().map(|(_, v)| js(v)));
+        self.changed_task(&sql::update(&names), &params).await
     }
 
     async fn set_completed(&self, id: i64, completed: Option<bool>) -> Result<Option<RawJson>, ApiError> {
-        self.task(&sql::set_completed(completed), &[int(id), text(&self.user)]).await
+        self.changed_task(&sql::set_completed(completed), &self.task_params(id, [])).await
     }
 
     async fn delete(&self, id: i64) -> Result<bool, ApiError> {
-        let statement = self.statement(sql::DELETE, &[int(id), text(&self.user)])?;
-        Ok(!statement.raw_js_value().await.map_err(failed)?.is_empty())
+        let statement = self.prepared(Statement::Delete, sql::delete, &self.task_params(id, []))?;
+        match statement.raw_js_value().await.map_err(failed)?.is_empty() {
+            false => Ok(true),
+            true => self.revoked_or(false).await,
+        }
     }
 }
 
@@ -106,20 +117,96 @@ impl D1Store {
         statement.bind(params).map_err(failed)
     }
 
-    /// The `task` column of the one row `sql` returns, if any.
-    async fn task(&self, sql: &str, params: &[JsValue]) -> Result<Option<RawJson>, ApiError> {
+    /// The caller's session and `iat`: the last two parameters of every task statement.
+    fn caller_params(&self) -> [JsValue; 2] {
+        [self.caller.session.as_deref().map_or(JsValue::NULL, text), int(self.caller.issued_at as i64)]
+    }
+
+    /// The parameters of a statement on task `id`: the id, the user, `more`, then the caller's.
+    fn task_params(&self, id: i64, more: impl IntoIterator<Item = JsValue>) -> Vec<JsValue> {
+        let mut params = vec![int(id), text(&self.user)];
+        params.extend(more);
+        params.extend(self.caller_params());
+        params
+    }
+
+    /// The one row of a reading statement, unless its `revoked` column says the caller is.
+    fn unless_revoked(&self, rows: Vec<JsValue>) -> Result<Array, ApiError> {
+        let row = first_row(rows).ok_or_else(malformed)?;
+        match number_at(&row, 0)? != 0.0 {
+            true => Err(session_revoked()),
+            false => Ok(row),
+        }
+    }
+
+    /// The `task` column of the one row a guarded write returns; with none, either there is no
+    /// such task or the caller is revoked, which one more statement tells (only on this path).
+    async fn changed_task(&self, sql: &str, params: &[JsValue]) -> Result<Option<RawJson>, ApiError> {
         let statement = self.statement(sql, params)?;
         match first_row(statement.raw_js_value().await.map_err(failed)?) {
             Some(row) => Ok(Some(RawJson(text_at(&row, 0)?))),
-            None => Ok(None),
+            None => self.revoked_or(None).await,
+        }
+    }
+
+    /// `Err(session_revoked)` when the caller is revoked, else `Ok(otherwise)`.
+    async fn revoked_or<T>(&self, otherwise: T) -> Result<T, ApiError> {
+        let [session, iat] = self.caller_params();
+        let statement = self.prepared(Statement::Revoked, sql::revoked_only, &[text(&self.user), session, iat])?;
+        let row = first_row(statement.raw_js_value().await.map_err(failed)?).ok_or_else(malformed)?;
+        match number_at(&row, 0)? != 0.0 {
+            true => Err(session_revoked()),
+            false => Ok(otherwise),
         }
     }
 }
 
-/// Which prepared statement: the insert, or a list query of a given shape ([`ListQuery::shape`]).
+/// Records `revocations` in one batch (one transaction): every ended session and user, each
+/// kept until its `until`. Idempotent.
+pub async fn revoke(env: &Env, revocations: &Revocations) -> Result<(), ApiError> {
+    let db = database(env)?;
+    let mut batch = Vec::new();
+    for chunk in revocations.sessions.chunks(ROWS_PER_INSERT) {
+        let params: Vec<JsValue> =
+            chunk.iter().flat_map(|s| [text(&s.sid), text(&s.sub), int(s.until as i64)]).collect();
+        batch.push(db.prepare(sql::revoke_sessions(chunk.len())).bind(&params).map_err(failed)?);
+    }
+    for chunk in revocations.users.chunks(ROWS_PER_INSERT) {
+        let params: Vec<JsValue> =
+            chunk.iter().flat_map(|u| [text(&u.sub), int(u.before as i64), int(u.until as i64)]).collect();
+        batch.push(db.prepare(sql::revoke_users(chunk.len())).bind(&params).map_err(failed)?);
+    }
+    if !batch.is_empty() {
+        db.batch(batch).await.map_err(failed)?;
+    }
+    Ok(())
+}
+
+/// Forgets revocations that no longer matter at `now` (the scheduled handler).
+pub async fn purge(env: &Env, now: u64) -> Result<(), ApiError> {
+    let db = database(env)?;
+    let statements: Vec<D1PreparedStatement> =
+        sql::PURGE.iter().map(|s| db.prepare(*s).bind(&[int(now as i64)])).collect::<Result<_, _>>().map_err(failed)?;
+    db.batch(statements).await.map_err(failed)?;
+    Ok(())
+}
+
+/// Rows per `INSERT` of a revocation (three parameters each; SQLite binds at most 100 here).
+const ROWS_PER_INSERT: usize = 30;
+
+/// 401 `session_revoked`: the caller's session has ended.
+fn session_revoked() -> ApiError {
+    ApiError::from(Refusal::Token(taskgate_verify::Error::new(taskgate_verify::ErrorCode::SessionRevoked)))
+}
+
+/// Which prepared statement: one of fixed text, or a list query of a given shape ([`ListQuery::shape`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Statement {
     Create,
+    Get,
+    Exists,
+    Delete,
+    Revoked,
     List(u16),
 }
 

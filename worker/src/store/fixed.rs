@@ -6,7 +6,7 @@
 
 use worker::Env;
 
-use super::{TaskStore, sql};
+use super::{Caller, TaskStore, sql};
 use crate::error::ApiError;
 use crate::input::{NewTask, TaskPatch};
 use crate::query::ListQuery;
@@ -25,7 +25,7 @@ fn one() -> RawJson {
 pub struct FixedStore;
 
 impl TaskStore for FixedStore {
-    fn open(_env: &Env, _user: &str) -> Result<Self, ApiError> {
+    fn open(_env: &Env, _user: &str, _caller: Caller) -> Result<Self, ApiError> {
         Ok(Self)
     }
 

@@ -21,18 +21,30 @@ mod sql;
 
 use worker::Env;
 
-pub use d1::ping;
+pub use d1::{ping, purge, revoke};
 
 use crate::error::ApiError;
 use crate::input::{NewTask, TaskPatch};
 use crate::query::ListQuery;
 use crate::response::RawJson;
 
+/// Who is calling, as far as ending sessions goes (contract section 4): the session the token
+/// belongs to, and when it was issued. Every call of a [`TaskStore`] checks, in the same statement
+/// as its task work, that neither that session nor every session of the user ended since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Caller {
+    /// The token's session (`Claims::session_id`), if it names one.
+    pub session: Option<String>,
+    /// The token's `iat` in whole seconds (0 without one: any user-wide revocation refuses it).
+    pub issued_at: u64,
+}
+
 /// One user's tasks, whichever store keeps them. Every task leaves a store as its JSON, built by
-/// the store (see [`sql`]), and is sent on as it is.
+/// the store (see [`sql`]), and is sent on as it is. A caller whose session has ended reads and
+/// writes nothing: every call answers 401 `session_revoked` instead.
 pub trait TaskStore: Sized {
-    /// The store of `user`'s tasks (the user already authorized).
-    fn open(env: &Env, user: &str) -> Result<Self, ApiError>;
+    /// The store of `user`'s tasks for `caller` (the user already authorized).
+    fn open(env: &Env, user: &str, caller: Caller) -> Result<Self, ApiError>;
 
     /// One page of tasks (a JSON array, in order) and how many match in all.
     async fn list(&self, q: &ListQuery) -> Result<(RawJson, u64), ApiError>;

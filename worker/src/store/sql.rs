@@ -29,40 +29,81 @@ macro_rules! task_json {
 /// [`task_json!`] as a constant.
 pub const TASK_JSON: &str = task_json!();
 
-/// `POST /tasks`: the new task's id and JSON. Its parameters: [`super::row::new_row`].
-pub const CREATE: &str = concat!(
-    "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, \
-     description_folded, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ",
-    timestamp!("'now'"),
-    ", ",
-    timestamp!("'now'"),
-    ") RETURNING id, ",
-    task_json!(),
-    " AS task"
-);
+/// Whether the caller's token is revoked (contract section 4): its session `?{sid}` ended, or every
+/// session of user `?{user}` ended after the token was issued at `?{iat}`. Read in the same
+/// statement as the request's task work (no extra round trip): a revoked token reads nothing and
+/// writes nothing. Both lookups are by primary key.
+pub fn revoked(user: usize, sid: usize, iat: usize) -> String {
+    format!(
+        "(EXISTS (SELECT 1 FROM revoked_sessions WHERE sub = ?{user} AND sid = ?{sid}) \
+         OR EXISTS (SELECT 1 FROM revoked_users WHERE sub = ?{user} AND ended_at > ?{iat}))"
+    )
+}
 
-/// Task `?1` of user `?2` as JSON (`task`).
-pub const GET: &str = concat!("SELECT ", task_json!(), " AS task FROM tasks WHERE id = ?1 AND user_id = ?2");
+/// `SELECT` of one row: `revoked` first, then each of `columns`, evaluated only when the caller is
+/// not revoked (`NULL` otherwise): the shape of every reading statement.
+fn unless_revoked(revoked: &str, columns: &[(&str, &str)]) -> String {
+    let columns: Vec<String> = columns
+        .iter()
+        .map(|(expr, name)| format!("CASE WHEN r.revoked THEN NULL ELSE ({expr}) END AS {name}"))
+        .collect();
+    format!("SELECT r.revoked AS revoked, {} FROM (SELECT {revoked} AS revoked) AS r", columns.join(", "))
+}
 
-/// A row when user `?2` has task `?1`.
-pub const EXISTS: &str = "SELECT 1 AS ok FROM tasks WHERE id = ?1 AND user_id = ?2";
+/// `POST /tasks`: the new task's id and JSON, no row when the caller is revoked. Its parameters:
+/// [`super::row::new_row`] (`?1`-`?9`), then the caller's session `?10` and `iat` `?11`.
+pub fn create() -> String {
+    format!(
+        "INSERT INTO tasks (user_id, title, description, completed, priority, due_date, tags, title_folded, \
+         description_folded, created_at, updated_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, {now}, {now} \
+         WHERE NOT {} RETURNING id, {TASK_JSON} AS task",
+        revoked(1, 10, 11),
+        now = timestamp!("'now'"),
+    )
+}
 
-/// Deletes task `?1` of user `?2`: a row when there was one.
-pub const DELETE: &str = "DELETE FROM tasks WHERE id = ?1 AND user_id = ?2 RETURNING id";
+/// Task `?1` of user `?2` as JSON (`task`), after `revoked` (session `?3`, `iat` `?4`).
+pub fn get() -> String {
+    let task = format!("SELECT {TASK_JSON} FROM tasks WHERE id = ?1 AND user_id = ?2");
+    unless_revoked(&revoked(2, 3, 4), &[(&task, "task")])
+}
+
+/// Whether user `?2` has task `?1` (`ok`), after `revoked` (session `?3`, `iat` `?4`).
+pub fn exists() -> String {
+    unless_revoked(&revoked(2, 3, 4), &[("EXISTS (SELECT 1 FROM tasks WHERE id = ?1 AND user_id = ?2)", "ok")])
+}
+
+/// Whether the caller is revoked: user `?1`, session `?2`, `iat` `?3` (asked only after a write
+/// that changed nothing, to tell a revoked caller from a missing task).
+pub fn revoked_only() -> String {
+    format!("SELECT {} AS revoked", revoked(1, 2, 3))
+}
+
+/// Deletes task `?1` of user `?2` unless the caller is revoked (session `?3`, `iat` `?4`): a row
+/// when one was deleted.
+pub fn delete() -> String {
+    format!("DELETE FROM tasks WHERE id = ?1 AND user_id = ?2 AND NOT {} RETURNING id", revoked(2, 3, 4))
+}
 
 /// Whether the database answers.
 pub const PING: &str = "SELECT 1 AS ok";
 
-/// Sets `columns` of task `?1` of user `?2` to `?3`, `?4`, ... in order, and touches it: its new
-/// JSON (`task`), no row when there is no such task.
+/// Sets `columns` of task `?1` of user `?2` to `?3`, `?4`, ... in order, and touches it, unless
+/// the caller is revoked (session and `iat` the two parameters after the columns): its new JSON
+/// (`task`), no row when there is no such task (or the caller is revoked).
 pub fn update(columns: &[&str]) -> String {
     let mut sets: Vec<String> = columns.iter().enumerate().map(|(i, c)| format!("{c} = ?{}", i + 3)).collect();
     sets.push(TOUCH.into());
-    format!("UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task", sets.join(", "))
+    let guard = revoked(2, columns.len() + 3, columns.len() + 4);
+    format!(
+        "UPDATE tasks SET {} WHERE id = ?1 AND user_id = ?2 AND NOT {guard} RETURNING {TASK_JSON} AS task",
+        sets.join(", ")
+    )
 }
 
-/// Sets `completed` of task `?1` of user `?2` (toggles it when `None`) and touches it: its new
-/// JSON (`task`), no row when there is no such task.
+/// Sets `completed` of task `?1` of user `?2` (toggles it when `None`) and touches it, unless the
+/// caller is revoked (session `?3`, `iat` `?4`): its new JSON (`task`), no row when there is no such
+/// task (or the caller is revoked).
 pub fn set_completed(completed: Option<bool>) -> String {
     let value = match completed {
         Some(true) => "1",
@@ -70,7 +111,9 @@ pub fn set_completed(completed: Option<bool>) -> String {
         None => "1 - completed",
     };
     format!(
-        "UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 RETURNING {TASK_JSON} AS task"
+        "UPDATE tasks SET completed = {value}, {TOUCH} WHERE id = ?1 AND user_id = ?2 AND NOT {} \
+         RETURNING {TASK_JSON} AS task",
+        revoked(2, 3, 4)
     )
 }
 
@@ -131,8 +174,10 @@ fn order_by(q: &ListQuery) -> String {
     order_list(&sort_terms(q), |_, e| e.to_owned())
 }
 
-/// The list statement: one row, `[total, page]`, where the page is the JSON array of the tasks
-/// of `filter` in order, `LIMIT ?{n + 1} OFFSET ?{n + 2}` (`n`: the filter's parameters).
+/// The list statement: one row, `[revoked, total, page]`, where the page is the JSON array of the
+/// tasks of `filter` in order, `LIMIT ?{n + 1} OFFSET ?{n + 2}` (`n`: the filter's parameters), and
+/// the caller's session and `iat` are `?{n + 3}` and `?{n + 4}`; total and page are `NULL` when
+/// the caller is revoked.
 ///
 /// The page's order is made explicit in the aggregate (an ordered subquery alone does not
 /// promise the order in which rows reach it): the subquery carries its sort keys as columns
@@ -140,17 +185,44 @@ fn order_by(q: &ListQuery) -> String {
 pub fn list(filter: &str, q: &ListQuery, n: usize) -> String {
     let terms = sort_terms(q);
     let keys: Vec<String> = terms.iter().enumerate().map(|(i, (e, _, _))| format!("{e} AS k{i}")).collect();
-    format!(
-        "SELECT (SELECT count(*) FROM tasks {filter}) AS n, \
-         (SELECT '[' || coalesce(group_concat(task, ',' {}), '') || ']' FROM \
-          (SELECT {TASK_JSON} AS task, {} FROM tasks {filter} {} LIMIT ?{} OFFSET ?{})) AS tasks",
+    let count = format!("SELECT count(*) FROM tasks {filter}");
+    let page = format!(
+        "SELECT '[' || coalesce(group_concat(task, ',' {}), '') || ']' FROM \
+         (SELECT {TASK_JSON} AS task, {} FROM tasks {filter} {} LIMIT ?{} OFFSET ?{})",
         order_list(&terms, |i, _| format!("k{i}")),
         keys.join(", "),
         order_by(q),
         n + 1,
         n + 2
+    );
+    unless_revoked(&revoked(1, n + 3, n + 4), &[(&count, "n"), (&page, "tasks")])
+}
+
+/// Records ended sessions: one `(sid, sub, until)` per three parameters, `rows` of them; a
+/// session already recorded keeps the later `until` (the same body twice changes nothing).
+pub fn revoke_sessions(rows: usize) -> String {
+    let values: Vec<String> = (0..rows).map(|i| format!("(?{}, ?{}, ?{})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+    format!(
+        "INSERT INTO revoked_sessions (sid, sub, keep_until) VALUES {} \
+         ON CONFLICT (sub, sid) DO UPDATE SET keep_until = max(keep_until, excluded.keep_until)",
+        values.join(", ")
     )
 }
+
+/// Records users whose every session ended: one `(sub, before, until)` per three parameters; a
+/// user already recorded keeps the later `before` and `until`.
+pub fn revoke_users(rows: usize) -> String {
+    let values: Vec<String> = (0..rows).map(|i| format!("(?{}, ?{}, ?{})", 3 * i + 1, 3 * i + 2, 3 * i + 3)).collect();
+    format!(
+        "INSERT INTO revoked_users (sub, ended_at, keep_until) VALUES {} \
+         ON CONFLICT (sub) DO UPDATE SET ended_at = max(ended_at, excluded.ended_at), keep_until = max(keep_until, excluded.keep_until)",
+        values.join(", ")
+    )
+}
+
+/// Forgets revocations whose `until` is before `?1` (no token they could touch is still valid).
+pub const PURGE: [&str; 2] =
+    ["DELETE FROM revoked_sessions WHERE keep_until < ?1", "DELETE FROM revoked_users WHERE keep_until < ?1"];
 
 #[cfg(test)]
 mod tests {
@@ -182,7 +254,7 @@ mod tests {
 
     #[test]
     fn timestamps_share_one_format() {
-        assert!(CREATE.contains("VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')) RETURNING id, json_object("));
+        assert!(create().contains("SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE NOT (EXISTS (SELECT 1 FROM revoked_sessions WHERE sub = ?1 AND sid = ?10) OR EXISTS (SELECT 1 FROM revoked_users WHERE sub = ?1 AND ended_at > ?11)) RETURNING id, json_object("));
         assert_eq!(
             TOUCH,
             "updated_at = max(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', updated_at, '+0.001 seconds'))"
@@ -190,35 +262,75 @@ mod tests {
     }
 
     #[test]
-    fn a_list_is_one_statement_ordered_by_its_keys() {
+    fn a_list_is_one_statement_ordered_by_its_keys_and_guarded() {
         let q = query(&[("sort", "title"), ("order", "asc"), ("q", "x")]);
         let (filter, params) = filter(&q);
         assert_eq!(
             list(&filter, &q, params.len() + 1),
             format!(
-                "SELECT (SELECT count(*) FROM tasks {filter}) AS n, \
-                 (SELECT '[' || coalesce(group_concat(task, ',' ORDER BY k0 COLLATE NOCASE ASC, k1 ASC, k2 ASC), '') || ']' FROM \
+                "SELECT r.revoked AS revoked, \
+                 CASE WHEN r.revoked THEN NULL ELSE (SELECT count(*) FROM tasks {filter}) END AS n, \
+                 CASE WHEN r.revoked THEN NULL ELSE (SELECT '[' || coalesce(group_concat(task, ',' ORDER BY k0 COLLATE NOCASE ASC, k1 ASC, k2 ASC), '') || ']' FROM \
                  (SELECT {TASK_JSON} AS task, title AS k0, title AS k1, id AS k2 FROM tasks {filter} \
-                 ORDER BY title COLLATE NOCASE ASC, title ASC, id ASC LIMIT ?3 OFFSET ?4)) AS tasks"
+                 ORDER BY title COLLATE NOCASE ASC, title ASC, id ASC LIMIT ?3 OFFSET ?4)) END AS tasks \
+                 FROM (SELECT {} AS revoked) AS r",
+                revoked(1, 5, 6)
             )
         );
     }
 
     #[test]
+    fn every_task_statement_checks_the_callers_session_in_the_same_statement() {
+        let guard = |u, s, i| format!("NOT {}", revoked(u, s, i));
+        assert!(
+            update(&["title", "tags"])
+                .contains(&format!("WHERE id = ?1 AND user_id = ?2 AND {} RETURNING", guard(2, 5, 6)))
+        );
+        assert!(set_completed(Some(true)).contains(&format!("AND {} RETURNING", guard(2, 3, 4))));
+        assert!(delete().contains(&format!("AND {} RETURNING id", guard(2, 3, 4))));
+        assert!(create().contains(&format!("WHERE {} RETURNING", guard(1, 10, 11))));
+        for reading in [get(), exists()] {
+            assert!(
+                reading.starts_with("SELECT r.revoked AS revoked, CASE WHEN r.revoked THEN NULL ELSE ("),
+                "{reading}"
+            );
+            assert!(reading.ends_with(&format!("FROM (SELECT {} AS revoked) AS r", revoked(2, 3, 4))), "{reading}");
+        }
+        assert_eq!(
+            revoked(2, 3, 4),
+            "(EXISTS (SELECT 1 FROM revoked_sessions WHERE sub = ?2 AND sid = ?3) OR EXISTS (SELECT 1 FROM revoked_users WHERE sub = ?2 AND ended_at > ?4))"
+        );
+    }
+
+    #[test]
+    fn revocations_are_recorded_idempotently() {
+        assert_eq!(
+            revoke_sessions(2),
+            "INSERT INTO revoked_sessions (sid, sub, keep_until) VALUES (?1, ?2, ?3), (?4, ?5, ?6) \
+             ON CONFLICT (sub, sid) DO UPDATE SET keep_until = max(keep_until, excluded.keep_until)"
+        );
+        assert!(revoke_users(1).ends_with(
+            "ended_at = max(ended_at, excluded.ended_at), keep_until = max(keep_until, excluded.keep_until)"
+        ));
+    }
+
+    #[test]
     fn single_task_statements_are_scoped_by_id_and_user() {
-        assert_eq!(GET, format!("SELECT {TASK_JSON} AS task FROM tasks WHERE id = ?1 AND user_id = ?2"));
+        assert!(get().contains(&format!("(SELECT {TASK_JSON} FROM tasks WHERE id = ?1 AND user_id = ?2) END AS task")));
         assert_eq!(
             update(&["title", "title_folded", "tags"]),
             format!(
                 "UPDATE tasks SET title = ?3, title_folded = ?4, tags = ?5, {TOUCH} WHERE id = ?1 AND user_id = ?2 \
-                 RETURNING {TASK_JSON} AS task"
+                 AND NOT {} RETURNING {TASK_JSON} AS task",
+                revoked(2, 6, 7)
             )
         );
         assert_eq!(
             set_completed(None),
             format!(
                 "UPDATE tasks SET completed = 1 - completed, {TOUCH} WHERE id = ?1 AND user_id = ?2 \
-                 RETURNING {TASK_JSON} AS task"
+                 AND NOT {} RETURNING {TASK_JSON} AS task",
+                revoked(2, 3, 4)
             )
         );
         assert!(set_completed(Some(false)).starts_with("UPDATE tasks SET completed = 0, updated_at = max("));
