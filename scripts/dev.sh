@@ -91,7 +91,8 @@ trap stop EXIT
 setsid wrangler dev --local --ip 127.0.0.1 --port "$API_PORT" --show-interactive-dev-session=false \
   --var "CORS_ORIGINS:$APP_URL,http://localhost:$APP_PORT" </dev/null &
 pids+=($!)
-(cd "$APP_DIR" && BETTER_AUTH_URL=$APP_URL NEXT_PUBLIC_TASKGATE_API=$API_URL \
+# TASKGATE_REVOCATION_URL: signing out (or any other end of a session) tells the API at once.
+(cd "$APP_DIR" && BETTER_AUTH_URL=$APP_URL NEXT_PUBLIC_TASKGATE_API=$API_URL TASKGATE_REVOCATION_URL=$API_URL/revocations \
   exec setsid node_modules/.bin/next dev --hostname 127.0.0.1 --port "$APP_PORT" </dev/null) &
 pids+=($!)
 

@@ -229,6 +229,7 @@ before(async () => {
       BETTER_AUTH_URL: app,
       TODO_DATABASE: database,
       TASKGATE_TOKEN_EXPIRES_IN: String(TOKEN_TTL),
+      TASKGATE_REVOCATION_URL: `${worker.url}/revocations`,
     }),
   });
   appExited = new Promise((r) => appProc.on('exit', r));
@@ -603,8 +604,18 @@ describe('the todo app: Next.js 16 + Better Auth + the TaskGate API, in Chromium
   });
 
   step('signs out; signed out, a page goes to the login page, and back there after signing in', async () => {
+    // The token the page last used: signing out must end it at the API at once (revocation).
+    const used = records.filter((r) => isApi(r) && r.context === 'A' && r.headers.authorization).at(-1);
+    const bearer = used.headers.authorization;
+    const userSegment = new URL(used.url).pathname.split('/')[2];
+    const tasksUrl = `${worker.url}/api/${userSegment}/tasks`;
+    const before = await fetch(tasksUrl, { headers: { authorization: bearer } });
+    assert.equal(before.status, 200, 'the token works before signing out');
     await pageA.getByRole('button', { name: 'Sign out' }).click();
     await pageA.waitForURL(`${app}/login`);
+    const afterSignOut = await fetch(tasksUrl, { headers: { authorization: bearer } });
+    assert.equal(afterSignOut.status, 401, 'refused as soon as the sign-out answered');
+    assert.equal((await afterSignOut.json()).code, 'session_revoked');
     const cookies = (await pageA.context().cookies(app)).map((c) => c.name);
     assert.ok(!cookies.some((n) => n.startsWith('better-auth.session')), cookies.join());
     await pageA.goto(`${app}/tasks`);
