@@ -8,6 +8,6 @@ rm -rf inspector/dist
 mkdir -p inspector/dist/pkg/wasm inspector/dist/pkg/full
 cp inspector/index.html inspector/app.js inspector/style.css inspector/dist/
 # The full build: the inspector verifies Better Auth's session cookie cache too.
-cp pkg/dist/api.js pkg/dist/contract.js inspector/dist/pkg/
+cp pkg/dist/{api,contract,errors,settings,verifier,platform-keys,jwks-fetcher,tools}.js inspector/dist/pkg/
 cp pkg/dist/full/browser.js inspector/dist/pkg/full/
 cp pkg/dist/wasm/taskgate_full.js pkg/dist/wasm/taskgate_full_bg.wasm inspector/dist/pkg/wasm/

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the npm package into pkg/dist: the verifier compiled to wasm32 twice (the core, and
-# `full` with the HTTP layer), wasm-bindgen glue (--target web), wasm-opt, the JavaScript in
-# pkg/js (and under full/ the same platform entries pointed at the full build), and
+# `full` with the HTTP layer and JWK Sets), wasm-bindgen glue (--target web), wasm-opt, the
+# JavaScript of pkg/js as it is (the full build's platform entries in pkg/js/full), and
 # contract.js / contract.d.ts generated from the crate (`taskgate contract`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,11 +32,7 @@ wasm_build() { # NAME CARGO-ARGS...
 wasm_build taskgate
 wasm_build taskgate_full --features full
 cp pkg/js/*.js pkg/js/*.d.ts "$out/"
-# The full build's platform entries: the core ones, pointed at the full Wasm.
-for entry in node workerd edge browser; do
-  sed -e 's|\./wasm/taskgate|../wasm/taskgate_full|g' -e "s|'\./\([a-z-]*\.js\)'|'../\1'|g" \
-      -e 's|sign } = bind(glue|sign, refusalOf, checkSignature } = bind(glue|' "pkg/js/$entry.js" > "$out/full/$entry.js"
-done
+cp pkg/js/full/*.js "$out/full/"
 # Written last: the up-to-date check above compares against it.
 target/debug/taskgate contract --format dts > "$out/contract.d.ts"
 target/debug/taskgate contract --format js > "$out/contract.js"

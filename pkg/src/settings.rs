@@ -1,0 +1,148 @@
+//! What JavaScript hands the Wasm: one settings object per verifier (read once, when it is
+//! built), and one request object per `authorize`. Both are plain JavaScript objects read
+//! through getters (one import each; no JSON to parse, no field-name strings in the Wasm); the
+//! package's `settings.js` builds them, checked and with every default filled in.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use taskgate_verify::{Error, ErrorCode, KeyRing, Options};
+use wasm_bindgen::prelude::*;
+
+use crate::numbers::error_number;
+
+#[wasm_bindgen]
+extern "C" {
+    /// A verifier's settings (`settings.js`, `wasmSettings`): the keys (`secret`, `secrets`, or
+    /// `env`, an environment object read by the crate's settings rules) and the options; for
+    /// `taskgate-verify/full` also the JWK Set (`jwks` JSON, or `jwksUrl`) and the cookie policy.
+    pub type Settings;
+
+    #[wasm_bindgen(method, getter)]
+    fn secret(this: &Settings) -> Option<Vec<u8>>;
+    #[wasm_bindgen(method, getter)]
+    fn secrets(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn env(this: &Settings) -> JsValue;
+    #[wasm_bindgen(method, getter)]
+    fn leeway(this: &Settings) -> u32;
+    #[wasm_bindgen(method, getter)]
+    fn issuer(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn audience(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = maxAge)]
+    fn max_age(this: &Settings) -> Option<f64>;
+    #[wasm_bindgen(method, getter, js_name = maxTokenLength)]
+    fn max_token_length(this: &Settings) -> u32;
+    #[wasm_bindgen(method, getter, js_name = requireExp)]
+    fn require_exp(this: &Settings) -> bool;
+    #[wasm_bindgen(method, getter, js_name = sessionCache)]
+    fn session_cache(this: &Settings) -> bool;
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(method, getter)]
+    pub fn jwks(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = jwksUrl)]
+    pub fn jwks_url(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = jwksIssuer)]
+    pub fn jwks_issuer(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = jwksAudience)]
+    pub fn jwks_audience(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = cookiePrefix)]
+    pub fn cookie_prefix(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = tokenCookie)]
+    pub fn token_cookie(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = allowedOrigins)]
+    pub fn allowed_origins(this: &Settings) -> Option<String>;
+
+    /// A request, as `authorize` reads it (`authorization`, `cookie`, `method`, `origin`,
+    /// `ownOrigin`, `pathUser`: strings, or absent).
+    pub type RequestInit;
+
+    #[wasm_bindgen(method, getter)]
+    pub fn authorization(this: &RequestInit) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    pub fn cookie(this: &RequestInit) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    pub fn method(this: &RequestInit) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    pub fn origin(this: &RequestInit) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = ownOrigin)]
+    pub fn own_origin(this: &RequestInit) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = pathUser)]
+    pub fn path_user(this: &RequestInit) -> Option<String>;
+}
+
+impl Settings {
+    /// The variable `name` of the environment object, when it is one and the value a string.
+    pub fn var(&self, name: &str) -> Option<String> {
+        let env = self.env();
+        if !env.is_object() {
+            return None;
+        }
+        js_sys::Reflect::get(&env, &JsValue::from_str(name)).ok()?.as_string()
+    }
+
+    /// Whether the keys are an environment object's.
+    pub fn has_env(&self) -> bool {
+        self.env().is_object()
+    }
+
+    /// The key ring: a raw secret, a `BETTER_AUTH_SECRETS` string, or the two variables of an
+    /// environment, read by the crate's settings rules (the ring wins, blank is unset).
+    pub fn key_ring(&self) -> Result<KeyRing, u32> {
+        use taskgate_verify::host::settings::{BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS};
+        if self.has_env() {
+            let (secret, secrets) = (self.var(BETTER_AUTH_SECRET), self.var(BETTER_AUTH_SECRETS));
+            return KeyRing::from_env_values(secret.as_deref(), secrets.as_deref()).map_err(error_number);
+        }
+        match (self.secret(), self.secrets()) {
+            (_, Some(ring)) => KeyRing::parse(&ring),
+            (Some(secret), None) => KeyRing::from_secret(&secret),
+            // Asymmetric tokens only (a JWK Set is given): HS256 tokens never verify.
+            #[cfg(feature = "full")]
+            (None, None) => Ok(KeyRing::empty()),
+            #[cfg(not(feature = "full"))]
+            (None, None) => Err(Error::new(ErrorCode::InvalidConfig)),
+        }
+        .map_err(error_number)
+    }
+
+    /// The options of the rules.
+    pub fn options(&self) -> Options {
+        Options {
+            leeway: self.leeway(),
+            issuer: self.issuer(),
+            audience: self.audience(),
+            max_age: self.max_age().map(|m| m.max(0.0) as u64),
+            max_token_len: self.max_token_length() as usize,
+            require_exp: self.require_exp(),
+            accept_session_cache: self.session_cache(),
+            ..Options::default()
+        }
+    }
+
+    /// The options `inspect` reads (leeway, issuer, audience, session cache), the leeway bounded.
+    pub fn inspect_options(&self) -> Options {
+        Options {
+            leeway: self.leeway().min(taskgate_verify::MAX_LEEWAY),
+            issuer: self.issuer(),
+            audience: self.audience(),
+            accept_session_cache: self.session_cache(),
+            ..Options::default()
+        }
+    }
+}
+
+/// Seconds since the epoch, from a JavaScript number.
+pub fn seconds(now: f64) -> u64 {
+    now.max(0.0) as u64
+}
+
+/// `invalid_config`, as a number.
+pub fn invalid_config() -> u32 {
+    error_number(Error::new(ErrorCode::InvalidConfig))
+}

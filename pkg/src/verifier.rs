@@ -1,0 +1,144 @@
+//! The verifier JavaScript holds: keys scheduled once, from one settings object. The core build
+//! verifies HS256; the full one also authorizes requests by the crate's HTTP rules and checks
+//! asymmetric tokens, always with the signature deferred to the platform
+//! (`taskgate_verify::keyset::signature`): such a check answers [`PENDING`], its job is taken
+//! with `takeJob()`, and `settle(job, verdict)` gives the outcome (JavaScript's `check.js`).
+
+use alloc::string::String;
+
+use taskgate_verify::host::http::Refusal;
+use taskgate_verify::{Claims, Verifier as Inner};
+use wasm_bindgen::prelude::*;
+
+#[cfg(feature = "full")]
+use crate::job::Job;
+#[cfg(feature = "full")]
+use crate::numbers::PENDING;
+use crate::numbers::refusal_number;
+use crate::settings::{Settings, seconds};
+
+/// A verifier with its keys scheduled once. The results of the last success are read with
+/// `sub()`, `decoded()` and `headerLength()` right after it.
+#[wasm_bindgen]
+pub struct Verifier {
+    pub(crate) inner: Inner,
+    #[cfg(feature = "full")]
+    pub(crate) full: crate::full::Full,
+    sub: String,
+    decoded: String,
+    header_len: usize,
+}
+
+#[wasm_bindgen]
+impl Verifier {
+    /// Builds a verifier from its settings. Throws the error number (weak_key, invalid_config)
+    /// on bad input; with the full build, for a key source that cannot be used
+    /// (`invalid_config`), why, as a sentence naming the setting.
+    #[wasm_bindgen(constructor)]
+    pub fn new(settings: &Settings) -> Result<Verifier, JsValue> {
+        let keys = settings.key_ring()?;
+        #[cfg(not(feature = "full"))]
+        let inner = Inner::new(keys, settings.options()).map_err(crate::numbers::error_number)?;
+        #[cfg(feature = "full")]
+        let (inner, full) = crate::full::Full::new(keys, settings)?;
+        Ok(Verifier {
+            inner,
+            #[cfg(feature = "full")]
+            full,
+            sub: String::new(),
+            decoded: String::new(),
+            header_len: 0,
+        })
+    }
+
+    /// Verifies `token` at `now` (seconds): 0 on success, else the error number; with the full
+    /// build, [`PENDING`] for a signature the platform must check.
+    pub fn verify(&mut self, token: &str, now: f64) -> u32 {
+        #[cfg(not(feature = "full"))]
+        {
+            let result = self.inner.verify(token, seconds(now));
+            self.keep(result.map_err(Refusal::Token))
+        }
+        #[cfg(feature = "full")]
+        {
+            let outcome = self.full.verify(&self.inner, token, seconds(now));
+            self.finish(outcome)
+        }
+    }
+
+    /// The `sub` of the last success.
+    pub fn sub(&self) -> String {
+        self.sub.clone()
+    }
+
+    /// The decoded header JSON followed by the decoded payload JSON, of the last success.
+    pub fn decoded(&self) -> String {
+        self.decoded.clone()
+    }
+
+    /// The length of the header JSON within `decoded()`, in UTF-16 code units (for `slice`).
+    #[wasm_bindgen(js_name = headerLength)]
+    pub fn header_length(&self) -> usize {
+        self.decoded.get(..self.header_len).unwrap_or_default().encode_utf16().count()
+    }
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Verifier {
+    /// Steps 1 and 2 of `request` at `now`, by the crate's HTTP rules (`full.rs`): 0 on success,
+    /// the refusal number, or [`PENDING`].
+    pub fn authorize(&mut self, request: &crate::settings::RequestInit, now: f64) -> u32 {
+        let outcome = self.full.authorize(&self.inner, request, seconds(now));
+        self.finish(outcome)
+    }
+
+    /// The job of the last check that answered [`PENDING`].
+    #[wasm_bindgen(js_name = takeJob)]
+    pub fn take_job(&mut self) -> Option<Job> {
+        self.full.job.take()
+    }
+
+    /// The outcome of a check that answered [`PENDING`], given the platform's `verdict` on its
+    /// job's signature (`undefined`: the platform cannot check that key, and the Wasm does):
+    /// 0 (the results then read as after `verify`), or the error number (`invalid_signature`
+    /// for a signature that is not valid).
+    pub fn settle(&mut self, job: Job, verdict: Option<bool>) -> u32 {
+        let result = job.settle(verdict, self.full.key_set(&self.inner));
+        self.keep(result)
+    }
+
+    /// After a check: [`PENDING`] when its signature waits (the job kept for `takeJob()`), else
+    /// the outcome kept.
+    fn finish(&mut self, outcome: crate::full::CheckOutcome) -> u32 {
+        use taskgate_verify::keyset::signature::Outcome;
+        match outcome {
+            Outcome::Done(result) => self.keep(result),
+            Outcome::Pending(pending) => {
+                let set = self.full.key_set(&self.inner);
+                let kid = &*pending.job().kid;
+                let index = set.and_then(|s| s.keys().iter().position(|k| k.kid() == kid)).unwrap_or(0);
+                self.full.job = Some(Job::check(pending, index as u32));
+                PENDING
+            }
+        }
+    }
+}
+
+impl Verifier {
+    /// Keeps a success's results: 0; else the refusal number.
+    pub(crate) fn keep(&mut self, result: Result<Claims, Refusal>) -> u32 {
+        match result {
+            Ok(claims) => {
+                self.sub.clear();
+                self.sub.push_str(claims.sub());
+                self.decoded.clear();
+                self.decoded.push_str(claims.header_json());
+                self.decoded.push_str(claims.payload_json());
+                self.header_len = claims.header_json().len();
+                0
+            }
+            Err(r) => refusal_number(r),
+        }
+    }
+}
