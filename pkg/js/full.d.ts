@@ -4,13 +4,39 @@ import type { Keys, JwkSet, VerifyOptions, Verified, TokenError, Inspection, Sig
 
 export * from './index.js';
 
+/** Keys a verifier holds from the start: the HMAC secret forms, and/or a JWK Set given (`{ jwks }`). */
+export type GivenKeys =
+  | string
+  | Uint8Array
+  | { secret: string | Uint8Array; jwks?: JwkSet }
+  | { secrets: string; jwks?: JwkSet }
+  | { jwks: JwkSet };
+
+/** A JWK Set fetched from `jwksUrl` when needed, alone or with `secret` / `secrets`. */
+export type FetchedKeys = { jwksUrl: string } & Partial<{ secret: string | Uint8Array; secrets: string }>;
+
+/**
+ * An environment (`process.env`, a Worker's `env`), read by the crate's settings rules:
+ * `BETTER_AUTH_SECRETS` or `BETTER_AUTH_SECRET`, and where asymmetric tokens' keys come from:
+ * `JWKS` (a set given), else `JWKS_URL` or `BETTER_AUTH_URL` (a set fetched: then the verifier is
+ * an {@link AsyncVerifier}; `iss` and `aud` must be `BETTER_AUTH_URL`'s origin).
+ */
+export type Environment = {
+  BETTER_AUTH_SECRET?: string;
+  BETTER_AUTH_SECRETS?: string;
+  JWKS?: string;
+  JWKS_URL?: string;
+  BETTER_AUTH_URL?: string;
+  [variable: string]: string | undefined;
+};
+
 /**
  * Keys of the full build: besides the HMAC secret forms, a JWK Set for asymmetric tokens
- * (EdDSA, ES256, ES512, RS256, PS256): `{ jwks }` given (then `verify` is synchronous) or
- * `{ jwksUrl }` fetched when needed (then `verify` and `authorize` return promises), alone or
- * with `secret` / `secrets`.
+ * (EdDSA, ES256, ES512, RS256, PS256): given (`{ jwks }`: the verifier's checks are synchronous)
+ * or fetched from `jwksUrl` when needed (an {@link AsyncVerifier}: its checks return promises),
+ * alone or with `secret` / `secrets`; or an environment.
  */
-export type FullKeys = Keys | ({ jwks: JwkSet } & Partial<{ secret: string | Uint8Array; secrets: string }>) | ({ jwksUrl: string } & Partial<{ secret: string | Uint8Array; secrets: string }>);
+export type FullKeys = GivenKeys | FetchedKeys | Environment;
 
 /** Options of the full build: which cookies may authenticate, and from which origins. */
 export interface FullVerifyOptions extends VerifyOptions {
@@ -20,6 +46,8 @@ export interface FullVerifyOptions extends VerifyOptions {
   tokenCookie?: string;
   /** Origins besides the request's own that may send a change a cookie authenticates. */
   allowedOrigins?: string | string[];
+  /** The realm of `authorize`'s `WWW-Authenticate` challenges (default `'tasks'`, the task API's realm). */
+  realm?: string;
   /** The fetch used for `jwksUrl` (default: the global one). */
   fetch?: typeof fetch;
   /**
@@ -59,33 +87,87 @@ export interface Refused {
   retryAfter?: number;
 }
 
+/** What `authorize` answers. */
+export type AuthorizeResult = { ok: true; verified: Verified } | Refused;
+
+/** A verifier of the full build whose keys are all at hand: `verify` and `authorize` are synchronous. */
 export interface FullVerifier {
   /** Verifies a token (asymmetric signatures: node:crypto in Node, else the Wasm). */
   verify(token: string): Verified;
   /** `verify`, as a Promise, with asymmetric signatures checked by the platform (see `platformCrypto`). */
   verifyAsync(token: string): Promise<Verified>;
   /** Steps 1 and 2 of a request (401, then 403), by the same rules as the Worker. */
-  authorize(input: AuthorizeInput): { ok: true; verified: Verified } | Refused;
+  authorize(input: AuthorizeInput): AuthorizeResult;
   /** `authorize`, as a Promise, with asymmetric signatures checked as `verifyAsync` does. */
-  authorizeAsync(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
+  authorizeAsync(input: AuthorizeInput): Promise<AuthorizeResult>;
   free(): void;
+  /** `false`: the checks are synchronous. */
+  readonly fetchesKeys: false;
 }
 
-/** A verifier whose JWK Set is fetched from `jwksUrl`: its checks wait for the keys when they need them. */
-export interface FetchingVerifier {
+/**
+ * A verifier whose JWK Set is fetched from a URL (`jwksUrl`, or an environment's `JWKS_URL` /
+ * `BETTER_AUTH_URL`): every check may wait for the keys, so `verify` and `authorize` return
+ * promises (the same as `verifyAsync` and `authorizeAsync`).
+ */
+export interface AsyncVerifier {
   verify(token: string): Promise<Verified>;
   verifyAsync(token: string): Promise<Verified>;
-  authorize(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
-  authorizeAsync(input: AuthorizeInput): Promise<{ ok: true; verified: Verified } | Refused>;
+  authorize(input: AuthorizeInput): Promise<AuthorizeResult>;
+  authorizeAsync(input: AuthorizeInput): Promise<AuthorizeResult>;
   free(): void;
+  /** `true`: the checks return promises. */
+  readonly fetchesKeys: true;
 }
 
-export function createVerifier(keys: { jwksUrl: string } & Partial<{ secret: string | Uint8Array; secrets: string }>, options?: FullVerifyOptions): FetchingVerifier;
-export function createVerifier(keys: FullKeys, options?: FullVerifyOptions): FullVerifier;
-export function verify(token: string, keys: Keys, options?: FullVerifyOptions): Verified;
-export function inspect(token: string, options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now' | 'sessionCache'>): Inspection;
+/** @deprecated The former name of {@link AsyncVerifier}. */
+export type FetchingVerifier = AsyncVerifier;
+
+/** A JWK Set fetched from `jwksUrl`: an {@link AsyncVerifier}. Throws `weak_key` / `invalid_config`. */
+export function createVerifier(keys: FetchedKeys, options?: FullVerifyOptions): AsyncVerifier;
+/** Keys at hand: a {@link FullVerifier}. */
+export function createVerifier(keys: GivenKeys, options?: FullVerifyOptions): FullVerifier;
+/**
+ * An environment: an {@link AsyncVerifier} when its key source is a URL (`JWKS_URL`, or
+ * `BETTER_AUTH_URL` without `JWKS`), else a {@link FullVerifier}; `fetchesKeys` tells which.
+ * `verifyAsync` and `authorizeAsync` return promises with either.
+ */
+export function createVerifier(keys: Environment, options?: FullVerifyOptions): FullVerifier | AsyncVerifier;
+/** Keys of any of these forms (a union): either verifier, as `fetchesKeys` tells. */
+export function createVerifier(keys: FullKeys, options?: FullVerifyOptions): FullVerifier | AsyncVerifier;
+/** One-shot verification, for a set fetched from `jwksUrl`. */
+export function verify(token: string, keys: FetchedKeys, options?: FullVerifyOptions): Promise<Verified>;
+/** One-shot verification. Prefer {@link createVerifier} on hot paths. */
+export function verify(token: string, keys: GivenKeys, options?: FullVerifyOptions): Verified;
+/** One-shot verification with an environment: a Promise when its key source is a URL. */
+export function verify(token: string, keys: Environment, options?: FullVerifyOptions): Verified | Promise<Verified>;
+export function verify(token: string, keys: FullKeys, options?: FullVerifyOptions): Verified | Promise<Verified>;
+export function inspect(
+  token: string,
+  options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now' | 'sessionCache'>,
+): Inspection;
 export function sign(claims: Record<string, unknown>, keys: Keys, options?: SignOptions): string;
-/** The HTTP answer for a TokenError, as the TaskGate Worker gives it (`weak_key`/`invalid_config`: 500). */
-export function refusalOf(error: TokenError): Omit<Refused, 'ok' | 'error'>;
-/** The signature layer alone, for published test vectors: `true`/`false`, or `null` when the key cannot be used. */
-export function checkSignature(alg: string, jwk: Record<string, unknown>, message: Uint8Array, signature: Uint8Array): boolean | null;
+/**
+ * The HTTP answer for a TokenError, as the TaskGate Worker gives it (`weak_key`/`invalid_config`:
+ * 500), with `realm` in the challenge (default `'tasks'`).
+ */
+export function refusalOf(error: TokenError, options?: { realm?: string }): Omit<Refused, 'ok' | 'error'>;
+/**
+ * The signature layer alone, for published test vectors: `true`/`false`, or `null` when the key
+ * cannot be used; by the Wasm (`'wasm'`, the default) or node:crypto (`'platform'`, in Node).
+ */
+export function checkSignature(
+  alg: string,
+  jwk: Record<string, unknown>,
+  message: Uint8Array,
+  signature: Uint8Array,
+  via?: 'wasm' | 'platform',
+): boolean | null;
+/** The signature layer alone, by the platform's WebCrypto. */
+export function checkSignature(
+  alg: string,
+  jwk: Record<string, unknown>,
+  message: Uint8Array,
+  signature: Uint8Array,
+  via: 'webcrypto',
+): Promise<boolean | null>;

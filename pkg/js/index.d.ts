@@ -89,6 +89,9 @@ export interface Verifier {
 
   /** Releases the Wasm memory now (otherwise released when garbage-collected). */
   free(): void;
+
+  /** `false`: `verify` is synchronous (only `taskgate-verify/full` fetches keys, in its `AsyncVerifier`). */
+  readonly fetchesKeys: false;
 }
 
 /** A reusable verifier: key schedules are computed once. Throws `weak_key` / `invalid_config`. */
