@@ -24,7 +24,12 @@ export interface TaskgateActions {
      * Rejects with a {@link TaskgateTokenError} (`status` 401 when there is no session).
      */
     token(options?: { force?: boolean }): Promise<string>;
-    /** Forgets the cached token. Done automatically after sign-in/up/out, revocations and user updates made through this client. */
+    /**
+     * Forgets the cached token. Done automatically whenever the client sees another session than the
+     * token's (its `sid`/`sub` claims) or none: an answer naming another session or user, a new
+     * session (any sign-in), a state-changing request naming none, Better Auth's `$sessionSignal`,
+     * or the session atom (`useSession`) changing to another session or none.
+     */
     clear(): void;
   };
 }
@@ -50,9 +55,9 @@ export declare const taskgateClient: (options?: TaskgateClientOptions) => {
   fetchPlugins: {
     id: string;
     name: string;
-    hooks: { onSuccess(context: { request: { url: string | URL } }): void };
+    hooks: { onSuccess(context: { data?: unknown; request: { url: string | URL; method?: string } }): void };
   }[];
-  getActions: ($fetch: BetterFetch) => TaskgateActions;
+  getActions: ($fetch: BetterFetch, $store?: { atoms: Record<string, unknown> }) => TaskgateActions;
 };
 
 export interface UnauthorizedInfo {
@@ -63,7 +68,11 @@ export interface UnauthorizedInfo {
 }
 
 export interface ApiFetchOptions {
-  /** The API's origin (and path prefix); paths are joined to it. */
+  /**
+   * The API's URL: its origin (the only one the token is sent to) and path prefix (relative paths are
+   * joined to it). Relative: resolved against the page's `location.origin`. Default: the page's
+   * origin; with neither, every call is refused with a TypeError.
+   */
   baseURL?: string;
   /** A Better Auth client created with `plugins: [taskgateClient()]`. */
   authClient: TaskgateActions;
@@ -78,7 +87,8 @@ export interface ApiFetchOptions {
 }
 
 /**
- * A fetch for the TaskGate API: `Authorization: Bearer <token>`, `credentials: 'omit'`, one refresh
+ * A fetch for the TaskGate API: `Authorization: Bearer <token>` only to the API's origin (a path that
+ * leaves it, as `new URL(path, origin)` reads it, is refused with a TypeError and never sent), `credentials: 'omit'`, one refresh
  * and one retry on a 401. Resolves with the API's Response whenever the API was called (a final 401
  * included, after `onUnauthorized`); rejects with a {@link TaskgateTokenError} when no token could be
  * had before the first call.
