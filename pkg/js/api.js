@@ -6,7 +6,7 @@
 // Rust crate. The parts: settings.js (arguments to settings), verifier.js (`createVerifier`),
 // platform-keys.js and jwks-fetcher.js (the full build's platform crypto and fetched JWK Set),
 // tools.js (`inspect`, `sign`, `refusalOf`, `checkSignature`), errors.js.
-import { checkSignatureWith, inspectWith, refusalWith, signWith } from './tools.js';
+import { checkSignatureWith, inspectWith, refusalWith, signRevocationWith, signWith } from './tools.js';
 import { createVerifierOver } from './verifier.js';
 
 export { ALGORITHMS, CLAIMS, ERROR_CODES, ERRORS, LIMITS } from './contract.js';
@@ -61,6 +61,12 @@ export function bind(wasm, platform = {}) {
      * @param {Record<string, any>} [options]
      */
     sign: (claims, keys, options = {}) => signWith(wasm, claims, keys, options),
+    /**
+     * Issues a revocation token for the Worker's `POST /revocations` (tools.js). Server-side only.
+     * @param {unknown} keys
+     * @param {number} [now] seconds since the epoch
+     */
+    signRevocation: (keys, now) => signRevocationWith(wasm, keys, now),
     /**
      * The HTTP answer for a TokenError, as the TaskGate Worker gives it (full build).
      * @param {{ code: string, claim?: string }} error

@@ -148,6 +148,12 @@ export function inspect(
 ): Inspection;
 export function sign(claims: Record<string, unknown>, keys: Keys, options?: SignOptions): string;
 /**
+ * Issues a revocation token, the bearer of the TaskGate Worker's `POST /revocations` (typ
+ * `taskgate-revocation+jwt`, aud `taskgate:revocations`, `exp` a minute ahead), with the ring's
+ * current key; `now` in seconds since the epoch (default: the clock). Server-side only.
+ */
+export function signRevocation(keys: Keys, now?: number): string;
+/**
  * The HTTP answer for a TokenError, as the TaskGate Worker gives it (`weak_key`/`invalid_config`:
  * 500), with `realm` in the challenge (default `'tasks'`).
  */

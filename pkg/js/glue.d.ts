@@ -79,6 +79,7 @@ export interface WasmBuild {
   inspect(token: string, now: number, settings: WasmSettings): unknown[];
   /** Throws an error number. */
   sign(payloadJson: string, settings: WasmSettings): string;
+  signRevocation(now: number, settings: WasmSettings): string;
 }
 
 export interface WasmFullBuild extends WasmBuild {

@@ -121,6 +121,25 @@ export function signWith(wasm, claims, keys, options) {
 }
 
 /**
+ * Issues a revocation token (the bearer of the TaskGate Worker's `POST /revocations`: typ
+ * `taskgate-revocation+jwt`, aud `taskgate:revocations`, exp a minute ahead) with the ring's
+ * current key. Server-side only: the Better Auth plugin sends it when sessions end.
+ * @param {WasmBuild} wasm
+ * @param {unknown} keys
+ * @param {number} [now] seconds since the epoch (default: the clock)
+ * @returns {string}
+ */
+export function signRevocationWith(wasm, keys, now) {
+  const at = clockOf(now)();
+  const { jwks, jwksUrl, ...settings } = keySettings(keys);
+  try {
+    return wasm.signRevocation(at, settings);
+  } catch (n) {
+    throw tokenError(n);
+  }
+}
+
+/**
  * The HTTP answer for a TokenError, exactly as the TaskGate Worker gives it: `{ status,
  * challenge, body }` (`weak_key` and `invalid_config` are 500 `server_misconfigured`); `realm`
  * is the challenge's (default the task API's, `tasks`). Full build.

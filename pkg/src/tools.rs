@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use taskgate_verify::{inspect as inspect_token, sign_json};
+use taskgate_verify::{inspect as inspect_token, sign_json, sign_revocation as sign_revocation_token};
 use wasm_bindgen::prelude::*;
 
 use crate::numbers::error_number;
@@ -36,6 +36,17 @@ pub fn sign(payload_json: &str, settings: &Settings) -> Result<String, u32> {
         return Err(invalid_config()); // nothing to sign with
     }
     Ok(sign_json(&ring, payload_json))
+}
+
+/// A revocation token (the bearer of the Worker's `POST /revocations`, contract section 4) issued
+/// at `now` with the current key of the ring `settings` hold. Throws the error number.
+#[wasm_bindgen(js_name = signRevocation)]
+pub fn sign_revocation(now: f64, settings: &Settings) -> Result<String, u32> {
+    let ring = settings.key_ring()?;
+    if ring.current_key().is_none() {
+        return Err(invalid_config()); // nothing to sign with
+    }
+    Ok(sign_revocation_token(&ring, seconds(now)))
 }
 
 /// The HTTP answer for a refusal number, with `realm` in the challenge, as one string (cheaper

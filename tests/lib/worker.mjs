@@ -99,8 +99,9 @@ export class WorkerServer {
     this.output += stdout + stderr;
   }
 
-  async launch() {
-    this.port = await freePort();
+  /** Starts wrangler dev (again, after `kill()`: on the same port with `samePort`) and waits for /health. */
+  async launch({ samePort = false } = {}) {
+    if (!(samePort && this.port)) this.port = await freePort();
     const inspector = await freePort();
     this.url = `http://127.0.0.1:${this.port}`;
     this.proc = spawn(

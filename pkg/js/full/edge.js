@@ -7,5 +7,5 @@ import { inThisRealm } from '../edge-module.js';
 
 glue.initSync({ module: inThisRealm(wasmModule) });
 
-export const { createVerifier, verify, inspect, sign, refusalOf, checkSignature } = bind(glue);
+export const { createVerifier, verify, inspect, sign, signRevocation, refusalOf, checkSignature } = bind(glue);
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from '../api.js';

@@ -8,7 +8,7 @@ import { readWasm } from '../node-wasm.js';
 const asset = new URL('../wasm/taskgate_full_bg.wasm', import.meta.url);
 glue.initSync({ module: readWasm(asset, import.meta.url, '../wasm/taskgate_full_bg.wasm') });
 
-export const { createVerifier, verify, inspect, sign, refusalOf, checkSignature } = bind(glue, {
+export const { createVerifier, verify, inspect, sign, signRevocation, refusalOf, checkSignature } = bind(glue, {
   prepareKey: prepareNodeKey,
 });
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from '../api.js';

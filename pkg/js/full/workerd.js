@@ -6,5 +6,5 @@ import { bind } from '../api.js';
 
 glue.initSync({ module: wasmModule });
 
-export const { createVerifier, verify, inspect, sign, refusalOf, checkSignature } = bind(glue);
+export const { createVerifier, verify, inspect, sign, signRevocation, refusalOf, checkSignature } = bind(glue);
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from '../api.js';
