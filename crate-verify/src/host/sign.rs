@@ -24,9 +24,29 @@ pub fn sign_json(keys: &KeyRing, payload_json: &str) -> String {
 /// [`REVOCATION_TYP`], `aud` [`REVOCATION_AUDIENCE`], `exp` a minute ahead, no user.
 pub fn sign_revocation(keys: &KeyRing, now: u64) -> String {
     let exp = now.saturating_add(MAX_REVOCATION_TOKEN_SECONDS);
-    let payload =
-        [r#"{"aud":""#, REVOCATION_AUDIENCE, r#"","iat":"#, &now.to_string(), r#","exp":"#, &exp.to_string(), "}"];
-    sign_typed(keys, REVOCATION_TYP, &payload.concat())
+    let mut payload = String::from(r#"{"aud":""#);
+    payload.push_str(REVOCATION_AUDIENCE);
+    payload.push_str(r#"","iat":"#);
+    push_decimal(&mut payload, now);
+    payload.push_str(r#","exp":"#);
+    push_decimal(&mut payload, exp);
+    payload.push('}');
+    sign_typed(keys, REVOCATION_TYP, &payload)
+}
+
+/// `n` in decimal, without the formatting machinery (it would weigh on the npm package's Wasm).
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.push_str(core::str::from_utf8(&digits[i..]).unwrap_or_default());
 }
 
 fn sign_typed(keys: &KeyRing, typ: &str, payload_json: &str) -> String {

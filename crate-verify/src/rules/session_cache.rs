@@ -89,15 +89,17 @@ pub fn redact(payload: &str) -> (Cow<'_, str>, bool) {
             None => session,
             Some(keys) => json::as_str(sid).is_some_and(|s| keys.contains(&s)),
         };
-        if live && !hide.contains(&span(sid)) {
-            hide.push(span(sid));
+        let at = span(sid);
+        if live && !hide.contains(&at) {
+            // In order of place, without a sort (its code would weigh on the npm package's Wasm).
+            let i = hide.iter().position(|h| h.0 > at.0).unwrap_or(hide.len());
+            hide.insert(i, at);
         }
     }
     let shape = session && !sub;
     if hide.is_empty() {
         return (Cow::Borrowed(payload), shape);
     }
-    hide.sort_unstable();
     let mut out = String::with_capacity(payload.len());
     let mut at = 0;
     for (start, end) in hide {
