@@ -32,6 +32,13 @@ lint() {
   [ -x node_modules/.bin/biome ] && [ -x node_modules/.bin/tsc ] || { echo "Biome and tsc are npm packages of the root: make setup first" >&2; return 1; }
   timed "biome" node_modules/.bin/biome ci --error-on-warnings --colors=off .
   step "JavaScript: types (tsc --checkJs: pkg/js against its .d.ts files and JSDoc; the Better Auth type test)"
+  # The crate's tables, generated beside the sources as build-pkg.sh puts them in pkg/dist (git-ignored).
+  # Rewritten only when changed, so that build-pkg.sh's up-to-date check is not disturbed.
+  for format in js dts; do
+    file=pkg/js/contract.${format/dts/d.ts}
+    cargo run -q -p taskgate-cli -- contract --format "$format" > "$file.new"
+    if cmp -s "$file.new" "$file"; then rm "$file.new"; else mv "$file.new" "$file"; fi
+  done
   timed "tsc" node_modules/.bin/tsc -p tsconfig.check.json
 }
 

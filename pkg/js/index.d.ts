@@ -127,7 +127,10 @@ export interface Inspection {
 }
 
 /** Decodes any string without a key. Never throws. */
-export function inspect(token: string, options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now' | 'sessionCache'>): Inspection;
+export function inspect(
+  token: string,
+  options?: Pick<VerifyOptions, 'leeway' | 'issuer' | 'audience' | 'now' | 'sessionCache'>,
+): Inspection;
 
 export interface SignOptions {
   /** Lifetime in seconds when `claims` has no `exp` (default 86400). */
