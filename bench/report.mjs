@@ -335,6 +335,37 @@ const wasmTable = sizes.upload?.wasm.length
       sizes.upload.wasm.map((p) => [p.name, fmt(p.bytes), `${fmt((100 * p.bytes) / wasmTotal, 1)} %`]),
     )
   : '';
+// Ending sessions: the sign-out to the API's first refusal.
+const revocation = existsSync(path.join(dir, 'revocation.json')) ? load('revocation') : undefined;
+if (revocation) {
+  goal(
+    'Revocation: a signed-out session refused by the API within 1 s (maximum)',
+    revocation.latency_ms.max < 1000,
+    `median ${fmt(revocation.latency_ms.median, 1)} ms, maximum ${fmt(revocation.latency_ms.max, 1)} ms over ${revocation.trials} sign-outs (${revocation.first_try} refused at the first try)`,
+  );
+}
+const revocationTable = revocation
+  ? table(
+      [
+        'sign-outs',
+        'latency median (ms)',
+        'p99 (ms)',
+        'maximum (ms)',
+        'refused at the first try',
+        'sign-out answer median (ms)',
+      ],
+      [
+        [
+          fmt(revocation.trials),
+          fmt(revocation.latency_ms.median, 1),
+          fmt(revocation.latency_ms.p99, 1),
+          fmt(revocation.latency_ms.max, 1),
+          `${revocation.first_try} of ${revocation.trials}`,
+          fmt(revocation.signout_ms.median, 1),
+        ],
+      ],
+    )
+  : '';
 const wasm = find(sizes.rows, 'taskgate-verify: Wasm');
 goal(
   'Size: the package Wasm at most 40 KB gzip',
@@ -449,6 +480,13 @@ ${uploadTable}
 
 ${wasmTable}
 
+## 6. Ending sessions
+
+From the sign-out's response to the API's first 401 \`session_revoked\` for that session's token (a real Better
+Auth with the plugin's \`revocation\` option, the Worker under wrangler dev; bench/revocation.mjs):
+
+${revocationTable}
+
 ## Chart
 
 \`\`\`
@@ -459,6 +497,7 @@ ${existsSync(path.join(ROOT, 'bench/ANALYSIS.md')) ? readFileSync(path.join(ROOT
 
 console.log(goalTable);
 console.log();
+if (revocationTable) console.log(`${revocationTable}\n`);
 console.log(loadTable);
 console.log();
 if (splitTable) console.log(`${splitTable}\n`);

@@ -62,11 +62,12 @@ export function bind(wasm, platform = {}) {
      */
     sign: (claims, keys, options = {}) => signWith(wasm, claims, keys, options),
     /**
-     * Issues a revocation token for the Worker's `POST /revocations` (tools.js). Server-side only.
+     * Issues a revocation token for the Worker's `POST /revocations` (tools.js; full build).
+     * Server-side only.
      * @param {unknown} keys
      * @param {number} [now] seconds since the epoch
      */
-    signRevocation: (keys, now) => signRevocationWith(wasm, keys, now),
+    signRevocation: (keys, now) => signRevocationWith(full, keys, now),
     /**
      * The HTTP answer for a TokenError, as the TaskGate Worker gives it (full build).
      * @param {{ code: string, claim?: string }} error

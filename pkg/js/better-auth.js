@@ -17,7 +17,8 @@ import {
   sessionMiddleware,
 } from 'better-auth/api';
 import { BetterAuthError } from 'better-auth';
-import * as platform from '#platform';
+// The full build: its signRevocation (the Next.js helper loads the same one).
+import * as platform from '#full';
 import { createOutbox, revocationConfig, schema } from './revocation.js';
 import { captureSessionEnds } from './revocation-capture.js';
 

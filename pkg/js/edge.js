@@ -6,5 +6,5 @@ import { inThisRealm } from './edge-module.js';
 
 glue.initSync({ module: inThisRealm(wasmModule) });
 
-export const { createVerifier, verify, inspect, sign, signRevocation } = bind(glue);
+export const { createVerifier, verify, inspect, sign } = bind(glue);
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';

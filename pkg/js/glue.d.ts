@@ -79,12 +79,12 @@ export interface WasmBuild {
   inspect(token: string, now: number, settings: WasmSettings): unknown[];
   /** Throws an error number. */
   sign(payloadJson: string, settings: WasmSettings): string;
-  signRevocation(now: number, settings: WasmSettings): string;
 }
 
 export interface WasmFullBuild extends WasmBuild {
   Verifier: new (settings: WasmSettings) => WasmFullVerifier;
   refusal(number: number, realm: string): string;
+  signRevocation(now: number, settings: WasmSettings): string;
   checkSignature(alg: string, jwkSet: string, message: Uint8Array, signature: Uint8Array): number;
   signatureJob(alg: string, jwkSet: string, message: Uint8Array, signature: Uint8Array): WasmJob | undefined;
 }

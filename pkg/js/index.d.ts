@@ -143,9 +143,3 @@ export interface SignOptions {
  * **Server-side only**: whoever holds the secret can mint any user's token.
  */
 export function sign(claims: Record<string, unknown>, keys: Keys, options?: SignOptions): string;
-/**
- * Issues a revocation token, the bearer of the TaskGate Worker's `POST /revocations` (typ
- * `taskgate-revocation+jwt`, aud `taskgate:revocations`, `exp` a minute ahead), with the ring's
- * current key; `now` in seconds since the epoch (default: the clock). Server-side only.
- */
-export function signRevocation(keys: Keys, now?: number): string;

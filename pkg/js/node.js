@@ -12,5 +12,5 @@ import { readWasm } from './node-wasm.js';
 const asset = new URL('./wasm/taskgate_bg.wasm', import.meta.url);
 glue.initSync({ module: readWasm(asset, import.meta.url, './wasm/taskgate_bg.wasm') });
 
-export const { createVerifier, verify, inspect, sign, signRevocation } = bind(glue, { prepareKey: prepareNodeKey });
+export const { createVerifier, verify, inspect, sign } = bind(glue, { prepareKey: prepareNodeKey });
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';

@@ -124,7 +124,7 @@ export function signWith(wasm, claims, keys, options) {
  * Issues a revocation token (the bearer of the TaskGate Worker's `POST /revocations`: typ
  * `taskgate-revocation+jwt`, aud `taskgate:revocations`, exp a minute ahead) with the ring's
  * current key. Server-side only: the Better Auth plugin sends it when sessions end.
- * @param {WasmBuild} wasm
+ * @param {WasmFullBuild} wasm
  * @param {unknown} keys
  * @param {number} [now] seconds since the epoch (default: the clock)
  * @returns {string}

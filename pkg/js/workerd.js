@@ -6,5 +6,5 @@ import { bind } from './api.js';
 
 glue.initSync({ module: wasmModule });
 
-export const { createVerifier, verify, inspect, sign, signRevocation } = bind(glue);
+export const { createVerifier, verify, inspect, sign } = bind(glue);
 export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';

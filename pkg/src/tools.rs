@@ -39,7 +39,9 @@ pub fn sign(payload_json: &str, settings: &Settings) -> Result<String, u32> {
 }
 
 /// A revocation token (the bearer of the Worker's `POST /revocations`, contract section 4) issued
-/// at `now` with the current key of the ring `settings` hold. Throws the error number.
+/// at `now` with the current key of the ring `settings` hold. Throws the error number. Full
+/// build only: the Better Auth plugin, on a server, is its one user.
+#[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRevocation)]
 pub fn sign_revocation(now: f64, settings: &Settings) -> Result<String, u32> {
     let ring = settings.key_ring()?;
