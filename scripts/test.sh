@@ -26,6 +26,8 @@ lint() {
   step "format and lints"
   timed "cargo fmt" cargo fmt --all --check
   timed "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+  step "Layers: no module cycle in any crate, the verifier crate's layers used one way (docs/architecture.md)"
+  timed "layers" python3 scripts/check-layers.py
   step "docs/contract.md: its generated tables are the crate's (else: make contract)"
   timed "contract" cargo run -q -p taskgate-cli -- contract --format md --check docs/contract.md
   step "JavaScript, TypeScript, JSON: format and lints, warnings included (Biome; fix: npx biome check --write)"

@@ -3,7 +3,7 @@
 
 use alloc::string::String;
 
-use taskgate_verify::{inspect as inspect_token, sign_json, sign_revocation as sign_revocation_token};
+use taskgate_verify::{inspect as inspect_token, sign_json};
 use wasm_bindgen::prelude::*;
 
 use crate::numbers::error_number;
@@ -48,7 +48,7 @@ pub fn sign_revocation(now: f64, settings: &Settings) -> Result<String, u32> {
     if ring.current_key().is_none() {
         return Err(invalid_config()); // nothing to sign with
     }
-    Ok(sign_revocation_token(&ring, seconds(now)))
+    Ok(taskgate_verify::sign_revocation(&ring, seconds(now)))
 }
 
 /// The HTTP answer for a refusal number, with `realm` in the challenge, as one string (cheaper

@@ -142,3 +142,57 @@ impl Verifier {
         }
     }
 }
+
+/// The full build's JWK Set fetched by JavaScript ([`crate::full`] holds its state).
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+impl Verifier {
+    /// The URL of the JWK Set JavaScript fetches (`jwksUrl`, or an environment's `JWKS_URL` or
+    /// `BETTER_AUTH_URL`), if any: then every check waits for the keys when they are needed.
+    #[wasm_bindgen(getter, js_name = jwksUrl)]
+    pub fn jwks_url(&self) -> Option<String> {
+        self.full.fetched.as_ref().map(|(url, _)| url.clone())
+    }
+
+    /// Whether the JWK Set must be fetched before checking `token` at `now` (it is asymmetric,
+    /// and the set is missing, old, or lacks its `kid`, by the crate's rules). When `true`, the
+    /// fetch counts as started.
+    #[wasm_bindgen(js_name = needsKeys)]
+    pub fn needs_keys(&mut self, token: &str, now: f64) -> bool {
+        self.full.needs_keys(&self.inner, token, seconds(now))
+    }
+
+    /// [`Verifier::needs_keys`] for the token `request` offers (by the crate's HTTP rules: the
+    /// bearer token, else a cookie this verifier reads).
+    #[wasm_bindgen(js_name = needsKeysFor)]
+    pub fn needs_keys_for(&mut self, request: &crate::settings::RequestInit, now: f64) -> bool {
+        let (authorization, cookie) = (request.authorization(), request.cookie());
+        let request = taskgate_verify::host::http::Request {
+            authorization: authorization.as_deref(),
+            cookie: cookie.as_deref(),
+            ..Default::default()
+        };
+        match taskgate_verify::host::http::credential(&self.full.cookies, &request) {
+            Ok(credential) => self.full.needs_keys(&self.inner, &credential.token, seconds(now)),
+            Err(_) => false,
+        }
+    }
+
+    /// A fetched JWK Set (JSON) came at `now`; `false` (and nothing kept) when it is not one.
+    #[wasm_bindgen(js_name = keysFetched)]
+    pub fn keys_fetched(&mut self, jwks: &str, now: f64) -> bool {
+        match (self.full.fetched.as_mut(), taskgate_verify::keyset::jwks::KeySet::parse(jwks)) {
+            (Some((_, cache)), Ok((set, _))) => {
+                cache.fetched(set, seconds(now));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Seconds until the JWK Set will be fetched again (for a `keys_unavailable` answer).
+    #[wasm_bindgen(js_name = retryAfter)]
+    pub fn retry_after(&self, now: f64) -> f64 {
+        self.full.fetched.as_ref().map_or(0.0, |(_, c)| c.retry_after(seconds(now)) as f64)
+    }
+}
