@@ -1,6 +1,7 @@
 // Reads the suites' JSON (bench/out/*.json), prints the tables, checks the goals, and (unless
 // --smoke) writes bench/RESULTS.md: machine, versions, tables, a chart, and ANALYSIS.md.
 //   node bench/report.mjs DIR [--smoke]
+// About 500 lines: one table per suite, each a few lines; splitting would scatter one report.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import os from 'node:os';

@@ -6,6 +6,7 @@
 //   export const authClient = createAuthClient({ plugins: [taskgateClient()] });
 //   export const apiFetch = createApiFetch({ baseURL: 'https://tasks.example.com', authClient });
 //   const res = await apiFetch(`/api/${userId}/tasks`);
+// About 420 lines: the client plugin and createApiFetch share the token cache and its rules.
 
 const TOKEN_PATH = '/taskgate/token';
 const DEFAULT_REFRESH_BEFORE = 60;

@@ -6,6 +6,8 @@
 // Nothing here knows how a session ends (revocation-capture.js does) nor how the token is signed
 // (the plugin passes `sign`). The database is reached only through Better Auth's adapter API
 // (`create`, `findMany`, `updateMany`, `deleteMany`), so every database Better Auth supports works.
+// Why one file of about 480 lines: the outbox is one state machine (record, send, resend, give up,
+// forget) over one table; its parts share that state and read best together.
 
 /** The plugin table's model name. */
 export const MODEL = 'taskgateRevocation';

@@ -9,6 +9,7 @@
 // Test configuration, all through the app's own environment variables: a token lifetime of
 // TOKEN_TTL seconds (TASKGATE_TOKEN_EXPIRES_IN) renewed REFRESH_BEFORE seconds before it expires
 // (NEXT_PUBLIC_TASKGATE_REFRESH_BEFORE), so that expiry happens within the test.
+// Over 400 lines: one browser session walks the whole app step by step; the steps depend on each other.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';

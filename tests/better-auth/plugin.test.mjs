@@ -4,6 +4,7 @@
 // secret (rotation included); weak secrets fail at start-up.
 //
 // Needs pkg/dist (bash scripts/build-pkg.sh); builds the CLI (cargo build -p taskgate-cli).
+// Over 400 lines: a case per rule of the plugin, against one real Better Auth.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';

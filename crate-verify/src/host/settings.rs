@@ -4,6 +4,7 @@
 //! Values come through a lookup function, so this works the same with `std::env`, a Worker's
 //! `Env` or a file. A value that is empty or only whitespace counts as unset. Secrets are used
 //! byte for byte as given (as Better Auth uses them); every other value is trimmed.
+//! About 500 lines, of which the last 160 are its tests: every environment rule in one place.
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -3,6 +3,8 @@
 //! A [`Claims`] owns one buffer (the decoded header followed by the decoded payload) and
 //! points into it, so a verification that succeeds allocates once for the token, plus one
 //! small copy for a string claim only when it was written with JSON escapes.
+//! Why one file of about 450 lines: the claim rules run in the contract's order in one pass over
+//! the payload, and splitting that pass would spread one ordered procedure over several files.
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;

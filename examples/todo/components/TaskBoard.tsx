@@ -1,5 +1,7 @@
 'use client';
 
+// About 460 lines: the board's list, filters, URL state and optimistic updates share one state.
+
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
