@@ -274,14 +274,22 @@ cases! {
         let mut cache = KeyCache::default();
         assert_eq!(cache.plan(Some("a"), 1000), Plan::Fetch);
         cache.fetching(1000);
-        assert_eq!(cache.plan(Some("a"), 1010), Plan::Use, "a failed fetch is not retried within 30 s");
+        assert_eq!(
+            cache.plan(Some("a"), 1010),
+            Plan::KeysUnavailable,
+            "a failed fetch is not retried within 30 s (503 meanwhile)"
+        );
         assert_eq!(cache.retry_after(1010), 20);
         assert_eq!(cache.plan(Some("a"), 1030), Plan::Fetch);
         let set = KeySet::parse(&parse(RULES)["jwks"].to_string()).unwrap().0;
         cache.fetching(1030);
         cache.fetched(set.clone(), 1030);
         assert_eq!(cache.plan(Some("k-ed"), 1031), Plan::Use);
-        assert_eq!(cache.plan(Some("k-new"), 1031), Plan::Use, "a new kid waits for 30 s since the last fetch");
+        assert_eq!(
+            cache.plan(Some("k-new"), 1031),
+            Plan::KeysUnavailable,
+            "a new kid waits for 30 s since the last fetch: keys_unavailable, never unknown_key"
+        );
         assert_eq!(cache.plan(Some("k-new"), 1060), Plan::Fetch);
         assert_eq!(cache.plan(Some("k-ed"), 1629), Plan::Use);
         assert_eq!(cache.plan(Some("k-ed"), 1630), Plan::Fetch, "kept 10 minutes");

@@ -30,16 +30,22 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     };
     let credential = http::credential(&config.cookies, &request)?;
     // An asymmetric token from a fetched JWK Set: make sure the set is fresh first.
-    if let (Some(url), Ok((alg, kid))) = (&config.jwks_url, verifier.peek(&credential.token))
-        && alg.is_asymmetric()
-    {
+    let kid = match verifier.peek(&credential.token) {
+        Ok((alg, kid)) if alg.is_asymmetric() => Some(kid),
+        _ => None,
+    };
+    if let (Some(url), Some(kid)) = (&config.jwks_url, &kid) {
         key_set::refresh(url, kid.as_deref(), now).await;
     }
+    // The set to check against: none (`keys_unavailable`, 503) when it lacks the token's kid
+    // while a refetch is held back by the 30 s interval (the key may be new: docs/key-path.md).
+    let kid = kid.flatten();
+    let kid = kid.as_deref();
     // One check, with an asymmetric signature deferred to workerd's WebCrypto; the crate
     // settles it with that verdict, or checks it itself where workerd cannot.
     let outcome = signature::deferred(|check| {
         let verify = |token: &str| {
-            key_set(config, |set| verifier.verify_checking(token, now, set, |k, m, s| check.check(k, m, s)))
+            key_set(config, kid, now, |set| verifier.verify_checking(token, now, set, |k, m, s| check.check(k, m, s)))
         };
         http::authorize_with(&credential, verify, &config.cookies, &request, Some(user))
     });
@@ -47,7 +53,7 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
         Outcome::Done(result) => result,
         Outcome::Pending(pending) => {
             let verdict = web_crypto::verdict(pending.job()).await;
-            key_set(config, |set| pending.settle(verdict, set))
+            key_set(config, kid, now, |set| pending.settle(verdict, set))
         }
     };
     result.map_err(|r| ApiError::from(r).retry_after(key_set::retry_after(now)))
@@ -61,13 +67,16 @@ pub async fn authorize_revocation(req: &Request, config: &Config, now: u64) -> R
     let authorization = header(req.headers(), "Authorization");
     let missing = Refusal::Token(taskgate_verify::Error::new(taskgate_verify::ErrorCode::MissingToken));
     let token = http::bearer_token(authorization.as_deref()).ok_or(missing)?;
-    key_set(config, |set| verifier.verify_revocation(token, now, set)).map_err(|e| ApiError::from(Refusal::from(e)))
+    key_set(config, None, now, |set| verifier.verify_revocation(token, now, set))
+        .map_err(|e| ApiError::from(Refusal::from(e)))
 }
 
-/// Runs `f` with the key set of asymmetric tokens: the fetched one, or the one configured inline.
-fn key_set<T>(config: &Config, f: impl FnOnce(Option<&KeySet>) -> T) -> T {
+/// Runs `f` with the key set to check a token naming `kid` at `now` against: the fetched one
+/// (by the crate's [`taskgate_verify::keyset::cache::KeyCache::set_for`]), or the one
+/// configured inline.
+fn key_set<T>(config: &Config, kid: Option<&str>, now: u64, f: impl FnOnce(Option<&KeySet>) -> T) -> T {
     match (&config.jwks_url, &config.verifier) {
-        (Some(_), _) => key_set::with_set(f),
+        (Some(_), _) => key_set::with_set(kid, now, f),
         (None, Ok(verifier)) => f(verifier.key_set()),
         (None, Err(_)) => f(None),
     }
