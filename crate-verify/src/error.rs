@@ -143,6 +143,9 @@ names! {
         /// Better Auth's session cookie cache: `session.userId` (the user id, equal to `user.id`)
         /// and `session.expiresAt`, when session-cache tokens are accepted.
         Session = "session",
+        /// Better Auth's session cookie cache's `version` (absent: `"1"`), checked when one is
+        /// configured (`cookieCache.version`).
+        Version = "version",
     }
 }
 

@@ -70,7 +70,7 @@ pub fn inspect(token: &str, options: &Options, now: u64) -> Inspection {
     let header = out.header.as_deref().map(|h| check_header(h, options, true, Purpose::User));
     let kind = match header {
         Some(Ok(h)) => {
-            Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache, revocation: false }
+            Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache, ..Kind::default() }
         }
         Some(Err(e)) => {
             problem(e, &mut out);

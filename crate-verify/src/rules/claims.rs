@@ -35,6 +35,9 @@ pub(crate) struct Kind {
     /// A revocation token (contract section 4, [`REVOCATION_TYP`]): its `aud` is
     /// [`REVOCATION_AUDIENCE`], its `exp` at most a minute ahead, and it has no user.
     pub revocation: bool,
+    /// Opened from a `compact` or `jwe` session cookie cache: only a session cookie cache's
+    /// claims set (a `session`, no `sub`) is accepted.
+    pub session_cache_cookie: bool,
 }
 
 /// The `typ` of a revocation token, the bearer of `POST /revocations` (contract section 4).
@@ -106,6 +109,7 @@ struct RawClaims<'a> {
     sid: Option<&'a RawValue>,
     session: Option<&'a RawValue>,
     user: Option<&'a RawValue>,
+    version: Option<&'a RawValue>,
 }
 
 impl Claims {
@@ -135,6 +139,7 @@ impl Claims {
             const EMAIL: &str = Claim::Email.as_str();
             const USER_EMAIL: &str = Claim::UserEmail.as_str();
             const SID: &str = "sid";
+            const VERSION: &str = Claim::Version.as_str();
             use crate::rules::session_cache::{SESSION, USER};
             let slot = match name {
                 EXP => &mut raw.exp,
@@ -150,6 +155,7 @@ impl Claims {
                 SID => &mut raw.sid,
                 SESSION => &mut raw.session,
                 USER => &mut raw.user,
+                VERSION => &mut raw.version,
                 _ => return,
             };
             *slot = Some(value);
@@ -160,6 +166,9 @@ impl Claims {
 
         // A Better Auth session cookie cache: no `sub`, a `session` (section 3.3), when accepted.
         let session_cache = raw.session.filter(|_| options.accept_session_cache && raw.sub.is_none());
+        if kind.session_cache_cookie && session_cache.is_none() {
+            return Err(Error::about(ErrorCode::InvalidClaim, Claim::Session));
+        }
 
         // Times: exact whole seconds plus a fraction flag, against the whole-second clock.
         let leeway = u64::from(options.leeway);
@@ -216,6 +225,16 @@ impl Claims {
                 session_id,
                 session_cache,
             });
+        }
+
+        // Better Auth's `cookieCache.version`, when configured: `version` absent counts as "1".
+        if let (Some(want), Some(_)) =
+            (&options.session_cache_version, raw.session.filter(|_| options.accept_session_cache))
+        {
+            let version = raw.version.map_or(Some(Cow::Borrowed("1")), json::as_str);
+            if version.as_deref() != Some(want.as_str()) {
+                return Err(Error::about(ErrorCode::InvalidClaim, Claim::Version));
+            }
         }
 
         #[cfg(feature = "session-cache")]

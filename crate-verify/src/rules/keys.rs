@@ -21,6 +21,47 @@ pub use crate::rules::limits::{MAX_KEYS, MIN_KEY_LEN};
 pub struct Key {
     version: Option<Box<str>>,
     mac: HmacSha256,
+    /// The key of Better Auth's `jwe` session cookie cache, derived from the same secret.
+    #[cfg(feature = "session-cache")]
+    jwe: Box<JweKey>,
+}
+
+/// The key Better Auth encrypts its `jwe` session cookie cache with, derived from a secret:
+/// HKDF-SHA256 (ikm = the secret's bytes, salt `better-auth-session`, info `BetterAuth.js
+/// Generated Encryption Key`), 64 bytes, and its name: the RFC 7638 SHA-256 thumbprint of the
+/// key as an `oct` JWK, as the JWE header's `kid` carries it (contract 3.3).
+#[cfg(feature = "session-cache")]
+#[derive(Clone)]
+pub(crate) struct JweKey {
+    /// The 64 bytes: the HMAC-SHA512 key, then the AES-256 key (RFC 7518 5.2.2.1).
+    pub(crate) bytes: [u8; 64],
+    /// The thumbprint, base64url.
+    pub(crate) kid: [u8; 43],
+}
+
+#[cfg(feature = "session-cache")]
+impl JweKey {
+    /// Better Auth's HKDF salt for the session cookie cache.
+    const SALT: &[u8] = b"better-auth-session";
+    /// Better Auth's HKDF info.
+    const INFO: &[u8] = b"BetterAuth.js Generated Encryption Key";
+
+    fn derive(secret: &[u8]) -> Self {
+        use base64::Engine as _;
+        use sha2::Digest as _;
+
+        let mut bytes = [0u8; 64];
+        // 64 bytes is well under HKDF-SHA256's limit of 255 * 32: `expand` cannot fail.
+        let _ = hkdf::Hkdf::<Sha256>::new(Some(Self::SALT), secret).expand(Self::INFO, &mut bytes);
+        // RFC 7638: the required members in lexicographic order, no whitespace.
+        let mut k = [0u8; 86];
+        let _ = crate::codec::b64::B64.encode_slice(bytes, &mut k);
+        let digest =
+            Sha256::new().chain_update(br#"{"k":""#).chain_update(k).chain_update(br#"","kty":"oct"}"#).finalize();
+        let mut kid = [0u8; 43];
+        let _ = crate::codec::b64::B64.encode_slice(digest, &mut kid);
+        Self { bytes, kid }
+    }
 }
 
 impl Key {
@@ -47,7 +88,20 @@ impl Key {
     /// Keys HMAC-SHA256 with a secret of any length (HMAC itself accepts any).
     fn keyed(version: Option<Box<str>>, secret: &[u8]) -> Self {
         let mac = <HmacSha256 as KeyInit>::new_from_slice(secret).expect("HMAC takes keys of any length");
-        Self { version, mac }
+        #[cfg(feature = "session-cache")]
+        let jwe = Box::new(JweKey::derive(secret));
+        Self {
+            version,
+            mac,
+            #[cfg(feature = "session-cache")]
+            jwe,
+        }
+    }
+
+    /// The key of the `jwe` session cookie cache derived from this key's secret.
+    #[cfg(feature = "session-cache")]
+    pub(crate) fn jwe(&self) -> &JweKey {
+        &self.jwe
     }
 
     /// The version, when the key came from a versioned ring.

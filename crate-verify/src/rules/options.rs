@@ -3,6 +3,7 @@
 use alloc::string::String;
 
 use crate::error::{Error, ErrorCode, Result};
+pub use crate::rules::session_cache::SessionCache;
 
 pub use crate::rules::limits::{DEFAULT_MAX_TOKEN_LEN, MAX_LEEWAY};
 
@@ -28,9 +29,16 @@ pub struct Options {
     pub max_token_len: usize,
     /// Whether `exp` must be present (default `true`; always, for a session cookie cache).
     pub require_exp: bool,
-    /// Whether Better Auth's session cookie cache (`session.cookieCache.strategy: "jwt"`: no
-    /// `sub`, the user in `session.userId`) is accepted (default `false`).
+    /// Whether Better Auth's session cookie cache (no `sub`, the user in `session.userId`) is
+    /// accepted (default `false`).
     pub accept_session_cache: bool,
+    /// How the app's session cookie cache is wrapped (`session.cookieCache.strategy`): read from
+    /// the cookie by [`crate::Verifier::verify_session_cache`]. Configured, never guessed from a
+    /// value. Default [`SessionCache::Jwt`] (what `BETTER_AUTH_SESSION_CACHE=true` has meant).
+    pub session_cache: SessionCache,
+    /// When set, a session cookie cache whose `version` (absent: `"1"`) differs is refused
+    /// (`invalid_claim`, claim `version`): Better Auth's `cookieCache.version`.
+    pub session_cache_version: Option<String>,
 }
 
 impl Default for Options {
@@ -45,6 +53,8 @@ impl Default for Options {
             max_token_len: DEFAULT_MAX_TOKEN_LEN,
             require_exp: true,
             accept_session_cache: false,
+            session_cache: SessionCache::Jwt,
+            session_cache_version: None,
         }
     }
 }

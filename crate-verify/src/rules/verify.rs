@@ -155,6 +155,40 @@ impl Verifier {
         self.check(token, now, Purpose::Revocation, asymmetric).map(|_| ())
     }
 
+    /// Verifies the value of Better Auth's session cookie cache (whole, or its chunks joined) at
+    /// `now`, in the strategy the options name ([`Options::session_cache`]): `compact` and `jwe`
+    /// are opened here with the ring's keys (each key tried, as a rotation needs) and must hold a
+    /// session cookie cache's claims set; `jwt` is a JWS, which `jws` checks (the host's JWS path,
+    /// which may defer an asymmetric signature; [`Verifier::verify`] for a plain one). The same
+    /// size limit, error codes and redaction of the session key as for a token.
+    #[cfg(feature = "session-cache")]
+    pub fn verify_session_cache(
+        &self,
+        value: &str,
+        now: u64,
+        jws: impl FnOnce(&str) -> Result<Claims>,
+    ) -> Result<Claims> {
+        use crate::rules::session_cache::{SessionCache, compact, jwe};
+        if !self.options.accept_session_cache {
+            return Err(Error::new(ErrorCode::InvalidConfig));
+        }
+        if self.options.session_cache == SessionCache::Jwt {
+            return jws(value);
+        }
+        if value.is_empty() {
+            return Err(Error::new(ErrorCode::MissingToken));
+        }
+        if value.len() > self.options.max_token_len {
+            return Err(Error::new(ErrorCode::TokenTooLarge));
+        }
+        let (json, header_len) = match self.options.session_cache {
+            SessionCache::Compact => (compact::open(value, &self.keys)?, 0),
+            _ => jwe::open(value, &self.keys)?,
+        };
+        let kind = Kind { session_cache_cookie: true, ..Kind::default() };
+        Claims::check(json, header_len, None, kind, &self.options, now)
+    }
+
     /// Steps 1 to 3 only: what the header says (for a host deciding to fetch keys first).
     pub fn peek(&self, token: &str) -> Result<(Algorithm, Option<String>)> {
         let (header_b64, _, _) = shape(token, &self.options)?;
@@ -207,8 +241,12 @@ impl Verifier {
             }
         }
         let kid = kid_str.map(|k| Text::of(header, k));
-        let kind =
-            Kind { asymmetric: h.alg.is_asymmetric(), session_cache_typ: h.session_cache, revocation: h.revocation };
+        let kind = Kind {
+            asymmetric: h.alg.is_asymmetric(),
+            session_cache_typ: h.session_cache,
+            revocation: h.revocation,
+            session_cache_cookie: false,
+        };
 
         // 5. Claims. The header was UTF-8, so this only fails on the payload.
         let json = String::from_utf8(buf).map_err(|_| malformed())?;

@@ -1,7 +1,9 @@
-//! Better Auth's session cookie cache (`session.cookieCache.strategy: "jwt"`): an HS256 token
-//! signed with the app's secret whose claims set has no `sub`:
-//! `{"session": {"id", "userId", "expiresAt", "token", ...}, "user": {"id", "email", ...},
-//! "updatedAt", "version", "iat", "exp"}` (`docs/contract.md` section 3.3).
+//! Better Auth's session cookie cache (`docs/contract.md` section 3.3). What Better Auth signs is
+//! always `sessionData`: `{"session": {"id", "userId", "expiresAt", "token", ...}, "user": {"id",
+//! "email", ...}, "updatedAt", "version"}`, with no `sub`; its three strategies ([`SessionCache`])
+//! wrap it differently: `compact` ([`compact`]: base64url JSON with an HMAC-SHA256 signature,
+//! Better Auth's default), `jwt` (an HS256 JWS, checked by [`crate::Verifier`]'s JWS path) and
+//! `jwe` ([`jwe`]: `dir` + A256CBC-HS512 under a key derived by HKDF).
 //!
 //! The user id is `session.userId`, which must equal `user.id`; `session.expiresAt` (RFC 3339)
 //! must not have passed. `session.token` is Better Auth's live session key: it never leaves
@@ -10,6 +12,7 @@
 use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::fmt;
 
 use serde_json::value::RawValue;
 
@@ -18,6 +21,37 @@ use crate::error::Claim;
 
 #[cfg(feature = "session-cache")]
 pub(crate) use rules::read;
+
+#[cfg(feature = "session-cache")]
+pub(crate) mod compact;
+#[cfg(feature = "session-cache")]
+pub(crate) mod jwe;
+
+names! {
+    /// How an app's session cookie cache is wrapped: Better Auth's `session.cookieCache.strategy`
+    /// (`BETTER_AUTH_SESSION_CACHE`, the package's `sessionCache`). Configured, never guessed
+    /// from a cookie's value.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+    pub enum SessionCache {
+        /// Better Auth's default: base64url JSON `{"session", "expiresAt", "signature"}`, the
+        /// signature an HMAC-SHA256 with the secret over the exact text Better Auth serialized.
+        Compact = "compact",
+        /// An HS256 JWS with the secret (or, with the `jwt()` plugin's `sessionCookieCache`, a
+        /// JWK Set key). What `BETTER_AUTH_SESSION_CACHE=true` has always meant.
+        #[default]
+        Jwt = "jwt",
+        /// A compact JWE, `dir` + `A256CBC-HS512`, under a key derived from the secret by HKDF.
+        Jwe = "jwe",
+    }
+}
+
+impl SessionCache {
+    /// Whether the cookie is a JWS (then the verifier's JWS path checks it, JWK Set keys
+    /// included); `compact` and `jwe` are opened by this module.
+    pub const fn is_jws(self) -> bool {
+        matches!(self, SessionCache::Jwt)
+    }
+}
 
 /// The member holding the session (also the claim errors name).
 pub(crate) const SESSION: &str = Claim::Session.as_str();
