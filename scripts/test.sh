@@ -22,6 +22,20 @@ timed() {
   printf '[%s: %s s]\n' "$label" "$(seconds_since "$start")"
 }
 
+# node_tests MINUTES ARGS...: node's test runner (Node 22 from node_modules), bounded twice so that a
+# hang fails by name instead of eating CI's time: each test at most 10 minutes (--test-timeout), the
+# whole run at most MINUTES (then killed, with the run's own report of what was still running).
+node_tests() {
+  local minutes=$1
+  shift
+  PATH="$PWD/node_modules/.bin:$PATH" timeout --kill-after=30 "$((minutes * 60))" \
+    node --test --test-timeout=600000 "$@" || {
+    local rc=$?
+    [ "$rc" -eq 124 ] && echo "node --test $*: still running after $minutes minutes, stopped" >&2
+    return "$rc"
+  }
+}
+
 lint() {
   step "format and lints"
   timed "cargo fmt" cargo fmt --all --check
@@ -62,11 +76,11 @@ e2e() {
   bash scripts/build-worker.sh
   step "End-to-end: the task API under a real wrangler dev with local D1"
   # node_modules/.bin first: Node 22 for wrangler; explicit file paths (no globbing by node).
-  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
+  node_tests 20 --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
   step "End-to-end: a real Better Auth (its plugin token, its session cookie cache) with the Worker under wrangler dev"
-  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-concurrency=2 --test-reporter=dot tests/better-auth/*.test.mjs
+  node_tests 25 --test-concurrency=2 --test-reporter=dot tests/better-auth/*.test.mjs
   step "End-to-end: the token inspector page in headless Chromium (screenshots in tests/artifacts/)"
-  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot tests/inspector/inspector.test.mjs
+  node_tests 10 --test-reporter=dot tests/inspector/inspector.test.mjs
 }
 
 app() {
@@ -74,7 +88,7 @@ app() {
   bash scripts/build-worker.sh
   bash scripts/build-pkg.sh
   step "The todo app (examples/todo): next build + next start with Better Auth, the Worker under wrangler dev, in headless Chromium (screenshots in tests/artifacts/)"
-  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=spec tests/app/app.test.mjs
+  node_tests 20 --test-reporter=spec tests/app/app.test.mjs
 }
 
 pkg() {
@@ -82,13 +96,13 @@ pkg() {
   bash scripts/build-pkg.sh
   cargo build -q -p taskgate-cli
   step "npm package: Node tests (rules, tools, vectors, differential against the Rust crate, packed tarball)"
-  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot pkg/test/*.test.mjs
+  node_tests 20 --test-reporter=dot pkg/test/*.test.mjs
 }
 
 platforms() {
   bash scripts/build-pkg.sh
   step "npm package on every platform: headless Chromium, workerd (wrangler dev), Next.js 16 proxy.ts and middleware.ts"
-  PATH="$PWD/node_modules/.bin:$PATH" node --test --test-reporter=dot \
+  node_tests 20 --test-reporter=dot \
     tests/browser/pkg.test.mjs tests/workerd/pkg.test.mjs tests/next/next.test.mjs
 }
 

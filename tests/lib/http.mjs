@@ -1,5 +1,8 @@
 // A small client for the task API.
 
+/** How long one request may take before its test fails (a hung server must not hang the suite). */
+const CALL_TIMEOUT_MS = 60_000;
+
 /**
  * Calls the API. `body` is JSON-encoded unless it is a string or Buffer (sent as is).
  * Returns { status, headers, text, json }.
@@ -12,8 +15,21 @@ export async function call(base, method, path, { token, body, headers = {} } = {
     payload = JSON.stringify(body);
     h['Content-Type'] ??= 'application/json';
   }
-  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
-  const text = await res.text();
+  // Bounded: a request the server never answers fails its test by name instead of hanging the suite.
+  let res;
+  let text;
+  try {
+    res = await fetch(base + path, {
+      method,
+      headers: h,
+      body: payload,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(CALL_TIMEOUT_MS),
+    });
+    text = await res.text();
+  } catch (e) {
+    throw new Error(`${method} ${path}: no answer from ${base} (${e.name}: ${e.message})`, { cause: e });
+  }
   let json;
   try {
     json = text ? JSON.parse(text) : undefined;

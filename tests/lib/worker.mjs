@@ -94,7 +94,8 @@ export class WorkerServer {
     const { stdout, stderr } = await promisify(execFile)(
       WRANGLER,
       ['d1', 'migrations', 'apply', 'taskgate', '--local', '--config', this.config, '--persist-to', this.state],
-      { env: wranglerEnv(), cwd: this.dir },
+      // Bounded like the start below: a stuck migration fails the test file, it does not hang it.
+      { env: wranglerEnv(), cwd: this.dir, timeout: 180_000, killSignal: 'SIGKILL' },
     );
     this.output += stdout + stderr;
   }
