@@ -20,7 +20,10 @@ mkdir -p "$out/wasm" "$out/full"
 wasm_build() { # NAME CARGO-ARGS...
   local name=$1
   shift
-  cargo build -q -p taskgate-wasm --target wasm32-unknown-unknown --profile wasm-pkg "$@"
+  # The compact software SHA-2 and AES (RustCrypto's own smaller forms): about 5.4 KB gzip less
+  # (bench/ANALYSIS.md, "Size of the default Wasm").
+  RUSTFLAGS='--cfg sha2_backend_soft="compact" --cfg aes_backend_soft="compact"' \
+    cargo build -q -p taskgate-wasm --target wasm32-unknown-unknown --profile wasm-pkg "$@"
   wasm-bindgen --target web --remove-producers-section --out-dir "$out/wasm" --out-name "$name" \
     target/wasm32-unknown-unknown/wasm-pkg/taskgate_wasm.wasm
   # -Oz plus the memory assumptions wasm-bindgen output allows: smallest, and as fast as -O3 here.

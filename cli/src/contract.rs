@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 use taskgate_verify::host::catalog::{Claim, ErrorCode, LIMITS, OTHER_REFUSALS, Refusal};
 use taskgate_verify::host::settings::{self, VARIABLES};
+use taskgate_verify::session_cache::SessionCache;
 use taskgate_verify::{Algorithm, Error};
 
 /// The numbers the package's Wasm answers with (its error-number layout, `PENDING`): the one
@@ -36,6 +37,11 @@ pub fn json() -> Value {
     let limits: serde_json::Map<String, Value> = LIMITS.iter().map(|l| (l.name.to_owned(), json!(l.value))).collect();
     let variables: Vec<Value> = VARIABLES.iter().map(|(n, m)| json!({ "name": n, "meaning": m })).collect();
     json!({ "error_codes": codes, "refusals": refusals, "claims": claims, "limits": limits, "variables": variables })
+}
+
+/// The session cookie cache strategies, Better Auth's default (`compact`) first.
+fn strategies() -> Vec<&'static str> {
+    SessionCache::ALL.iter().map(|s| s.as_str()).collect()
 }
 
 const GENERATED: &str = "Generated from the taskgate-verify crate by `taskgate contract`: do not edit.";
@@ -69,6 +75,8 @@ pub fn js() -> String {
          export const ALGORITHMS = Object.freeze({algorithms});\n\
          /** The names of the environment variables that hold the keys. */\n\
          export const SETTINGS = Object.freeze({settings});\n\
+         /** Better Auth's session cookie cache strategies (`sessionCache`), its default first. */\n\
+         export const SESSION_CACHE_STRATEGIES = Object.freeze({strategies});\n\
          /** The answer of a check whose signature awaits the platform's verdict (`takeJob`, then `settle`). */\n\
          export const PENDING = {pending};\n\
          /** An error number from the Wasm: the code in the low byte (`codeMask`; 1-based over ERROR_CODES, then\n \
@@ -85,6 +93,7 @@ pub fn js() -> String {
             "jwksUrl": settings::JWKS_URL,
             "betterAuthUrl": settings::BETTER_AUTH_URL,
         }),
+        strategies = json!(strategies()),
         codes = json!(codes),
         errors = Value::Object(errors),
         refusal_codes = json!(refusal_codes),
@@ -117,8 +126,12 @@ pub fn dts() -> String {
          export declare const LIMITS: {{\n{limits}\n}};\n\
          export declare const ALGORITHMS: Readonly<Record<string, boolean>>;\n\
          export declare const SETTINGS: {{ readonly secret: string; readonly secrets: string; readonly jwks: string; readonly jwksUrl: string; readonly betterAuthUrl: string }};\n\
+         /** Better Auth's session cookie cache strategies (`session.cookieCache.strategy`). */\n\
+         export type SessionCacheStrategy = {strategy_union};\n\
+         export declare const SESSION_CACHE_STRATEGIES: readonly SessionCacheStrategy[];\n\
          export declare const PENDING: {pending};\n\
          export declare const ERROR_NUMBER: {{ readonly codeMask: {mask}; readonly claimShift: {shift} }};\n",
+        strategy_union = union(strategies()),
         pending = numbers::PENDING,
         mask = numbers::CODE_MASK,
         shift = numbers::CLAIM_SHIFT,

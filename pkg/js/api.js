@@ -1,15 +1,15 @@
 // The package's API over the wasm-bindgen glue of one of its two Wasm builds: `bind(glue)`
 // returns the functions; the platform entries (node.js, workerd.js, edge.js, browser.js, and the
-// same under full/) initialize their Wasm, bind it, and re-export. The core build verifies,
-// inspects and signs; the full build adds `authorize` (the crate's HTTP rules) and asymmetric
-// tokens. Codes, sentences, claim names and limits come from contract.js, generated from the
+// same under full/) initialize their Wasm, bind it, and re-export. The core build verifies every
+// symmetric Better Auth token (HS256, the session cookie cache in each strategy), authorizes
+// requests by the crate's HTTP rules, inspects and signs; the full build adds asymmetric tokens. Codes, sentences, claim names and limits come from contract.js, generated from the
 // Rust crate. The parts: settings.js (arguments to settings), verifier.js (`createVerifier`),
 // platform-keys.js and jwks-fetcher.js (the full build's platform crypto and fetched JWK Set),
 // tools.js (`inspect`, `sign`, `refusalOf`, `checkSignature`), errors.js.
 import { checkSignatureWith, inspectWith, refusalWith, signRevocationWith, signWith } from './tools.js';
 import { createVerifierOver } from './verifier.js';
 
-export { ALGORITHMS, CLAIMS, ERROR_CODES, ERRORS, LIMITS } from './contract.js';
+export { ALGORITHMS, CLAIMS, ERROR_CODES, ERRORS, LIMITS, SESSION_CACHE_STRATEGIES } from './contract.js';
 export { TokenError } from './errors.js';
 
 /** @typedef {import('./glue.js').WasmBuild} WasmBuild */
@@ -69,11 +69,11 @@ export function bind(wasm, platform = {}) {
      */
     signRevocation: (keys, now) => signRevocationWith(full, keys, now),
     /**
-     * The HTTP answer for a TokenError, as the TaskGate Worker gives it (full build).
+     * The HTTP answer for a TokenError, as the TaskGate Worker gives it.
      * @param {{ code: string, claim?: string }} error
      * @param {{ realm?: string }} [options]
      */
-    refusalOf: (error, options) => refusalWith(full, error, options ?? {}),
+    refusalOf: (error, options) => refusalWith(wasm, error, options ?? {}),
     /**
      * The signature layer alone, for published test vectors (full build).
      * @param {[alg: string, jwk: object, message: Uint8Array, signature: Uint8Array, via?: string]} args

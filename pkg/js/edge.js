@@ -7,4 +7,4 @@ import { inThisRealm } from './edge-module.js';
 glue.initSync({ module: inThisRealm(wasmModule) });
 
 export const { createVerifier, verify, inspect, sign } = bind(glue);
-export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS, SESSION_CACHE_STRATEGIES } from './api.js';

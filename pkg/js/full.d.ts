@@ -1,6 +1,17 @@
 // `taskgate-verify/full`: everything `taskgate-verify` has, over the full Wasm build, whose
-// verifiers also `authorize` requests by the TaskGate Worker's own HTTP rules.
-import type { Keys, JwkSet, VerifyOptions, Verified, TokenError, Inspection, SignOptions } from './index.js';
+// verifiers also check asymmetric tokens (EdDSA, ES256, ES512, RS256, PS256) from a JWK Set.
+import type {
+  Keys,
+  JwkSet,
+  VerifyOptions,
+  Verified,
+  TokenError,
+  Inspection,
+  SignOptions,
+  AuthorizeInput,
+  AuthorizeResult,
+  Refused,
+} from './index.js';
 
 export * from './index.js';
 
@@ -38,16 +49,8 @@ export type Environment = {
  */
 export type FullKeys = GivenKeys | FetchedKeys | Environment;
 
-/** Options of the full build: which cookies may authenticate, and from which origins. */
+/** Options of the full build: how a JWK Set is fetched, and where signatures are checked. */
 export interface FullVerifyOptions extends VerifyOptions {
-  /** Better Auth's `advanced.cookiePrefix` (default `better-auth`), with `sessionCache`. */
-  cookiePrefix?: string;
-  /** A cookie holding a TaskGate token, read when there is no `Authorization` header. */
-  tokenCookie?: string;
-  /** Origins besides the request's own that may send a change a cookie authenticates. */
-  allowedOrigins?: string | string[];
-  /** The realm of `authorize`'s `WWW-Authenticate` challenges (default `'tasks'`, the task API's realm). */
-  realm?: string;
   /** The fetch used for `jwksUrl` (default: the global one). */
   fetch?: typeof fetch;
   /**
@@ -58,37 +61,6 @@ export interface FullVerifyOptions extends VerifyOptions {
    */
   platformCrypto?: boolean;
 }
-
-/** A request, as `authorize` reads it. */
-export interface AuthorizeInput {
-  /** The `Authorization` header. When present, cookies are not read. */
-  authorization?: string | null;
-  /** The `Cookie` header. */
-  cookie?: string | null;
-  /** The method (a POST, PUT, PATCH or DELETE a cookie authenticates needs an allowed `Origin`). */
-  method?: string | null;
-  origin?: string | null;
-  /** The origin of the request's own URL. */
-  ownOrigin?: string | null;
-  /** When given, the token's `sub` must equal it (else 403 `forbidden`). */
-  pathUser?: string | null;
-}
-
-/** A refusal, exactly as the TaskGate Worker answers it. */
-export interface Refused {
-  ok: false;
-  error: TokenError;
-  status: 401 | 403 | 500 | 503;
-  /** The `WWW-Authenticate` value, for 401 and 403 `forbidden`. */
-  challenge?: string;
-  /** The JSON error body. */
-  body: string;
-  /** For 503 `keys_unavailable`: seconds until the JWK Set is fetched again (`Retry-After`). */
-  retryAfter?: number;
-}
-
-/** What `authorize` answers. */
-export type AuthorizeResult = { ok: true; verified: Verified } | Refused;
 
 /** A verifier of the full build whose keys are all at hand: `verify` and `authorize` are synchronous. */
 export interface FullVerifier {

@@ -17,7 +17,9 @@ export interface WasmSettings {
   maxAge?: number;
   maxTokenLength?: number;
   requireExp?: boolean;
-  sessionCache?: boolean;
+  /** The session cookie cache's strategy, when it is accepted. */
+  sessionCache?: 'compact' | 'jwt' | 'jwe';
+  sessionCacheVersion?: string;
   /** Full build: a JWK Set (JSON) given. */
   jwks?: string;
   /** Full build: where to fetch the JWK Set from. */
@@ -54,6 +56,8 @@ export interface WasmJob {
 export interface WasmVerifier {
   /** 0, an error number, or (full build) PENDING. */
   verify(token: string, now: number): number;
+  /** 0, a refusal number, or (full build) PENDING. */
+  authorize(request: WasmRequest, now: number): number;
   sub(): string;
   decoded(): string;
   headerLength(): number;
@@ -61,7 +65,6 @@ export interface WasmVerifier {
 }
 
 export interface WasmFullVerifier extends WasmVerifier {
-  authorize(request: WasmRequest, now: number): number;
   takeJob(): WasmJob | undefined;
   settle(job: WasmJob, verdict: boolean | undefined): number;
   readonly jwksUrl: string | undefined;
@@ -79,11 +82,12 @@ export interface WasmBuild {
   inspect(token: string, now: number, settings: WasmSettings): unknown[];
   /** Throws an error number. */
   sign(payloadJson: string, settings: WasmSettings): string;
+  /** The HTTP answer to a refusal number: `status challenge\nbody`. */
+  refusal(number: number, realm: string): string;
 }
 
 export interface WasmFullBuild extends WasmBuild {
   Verifier: new (settings: WasmSettings) => WasmFullVerifier;
-  refusal(number: number, realm: string): string;
   signRevocation(now: number, settings: WasmSettings): string;
   checkSignature(alg: string, jwkSet: string, message: Uint8Array, signature: Uint8Array): number;
   signatureJob(alg: string, jwkSet: string, message: Uint8Array, signature: Uint8Array): WasmJob | undefined;

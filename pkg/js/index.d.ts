@@ -1,8 +1,8 @@
-import type { ErrorCode, ClaimName, RefusalCode } from './contract.js';
+import type { ErrorCode, ClaimName, RefusalCode, SessionCacheStrategy } from './contract.js';
 
-export type { ErrorCode, ClaimName, RefusalCode };
-/** Tables generated from the Rust crate: codes, their sentences and hints, claims, limits. */
-export { ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './contract.js';
+export type { ErrorCode, ClaimName, RefusalCode, SessionCacheStrategy };
+/** Tables generated from the Rust crate: codes, their sentences and hints, claims, limits, strategies. */
+export { ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS, SESSION_CACHE_STRATEGIES } from './contract.js';
 
 /** A failed verification, or keys/options that cannot be used (`weak_key`, `invalid_config`). */
 export class TokenError extends Error {
@@ -50,11 +50,56 @@ export interface VerifyOptions {
   jwksIssuer?: string;
   /** With a JWK Set: what an asymmetric token's `aud` must contain unless `audience` is set (your Better Auth base URL). */
   jwksAudience?: string;
-  /** Accept Better Auth's session cookie cache (no `sub`; the user is `session.userId`). Default false. */
-  sessionCache?: boolean;
+  /**
+   * Accept Better Auth's session cookie cache (no `sub`; the user is `session.userId`), read by
+   * `authorize` from its `session_data` cookie, in the app's `session.cookieCache.strategy`:
+   * `'compact'` (Better Auth's default), `'jwt'` or `'jwe'`; `true` means `'jwt'`. Default false.
+   */
+  sessionCache?: boolean | SessionCacheStrategy;
+  /** The app's `session.cookieCache.version`, when it sets one: a cookie of another version is refused. */
+  sessionCacheVersion?: string;
+  /** Better Auth's `advanced.cookiePrefix` (default `better-auth`), with `sessionCache`. */
+  cookiePrefix?: string;
+  /** A cookie holding a TaskGate token, read when there is no `Authorization` header. */
+  tokenCookie?: string;
+  /** Origins besides the request's own that may send a change a cookie authenticates. */
+  allowedOrigins?: string | string[];
+  /** The realm of `authorize`'s `WWW-Authenticate` challenges (default `'tasks'`, the task API's realm). */
+  realm?: string;
   /** The clock (for tests). */
   now?: Clock;
 }
+
+/** A request, as `authorize` reads it. */
+export interface AuthorizeInput {
+  /** The `Authorization` header. When present, cookies are not read. */
+  authorization?: string | null;
+  /** The `Cookie` header. */
+  cookie?: string | null;
+  /** The method (a POST, PUT, PATCH or DELETE a cookie authenticates needs an allowed `Origin`). */
+  method?: string | null;
+  origin?: string | null;
+  /** The origin of the request's own URL. */
+  ownOrigin?: string | null;
+  /** When given, the token's `sub` must equal it (else 403 `forbidden`). */
+  pathUser?: string | null;
+}
+
+/** A refusal, exactly as the TaskGate Worker answers it. */
+export interface Refused {
+  ok: false;
+  error: TokenError;
+  status: 401 | 403 | 500 | 503;
+  /** The `WWW-Authenticate` value, for 401 and 403 `forbidden`. */
+  challenge?: string;
+  /** The JSON error body. */
+  body: string;
+  /** For 503 `keys_unavailable` (`taskgate-verify/full`): seconds until the JWK Set is fetched again (`Retry-After`). */
+  retryAfter?: number;
+}
+
+/** What `authorize` answers. */
+export type AuthorizeResult = { ok: true; verified: Verified } | Refused;
 
 /** The registered claims, plus any others the token carries. */
 export interface Claims {
@@ -86,6 +131,16 @@ export interface Verifier {
 
   /** `verify`, as a Promise (with `taskgate-verify/full`, asymmetric signatures are then checked by the platform's WebCrypto). */
   verifyAsync(token: string): Promise<Verified>;
+
+  /**
+   * Steps 1 and 2 of a request (401, then 403), by the same rules as the Worker: the bearer
+   * token, else a cookie (Better Auth's session cookie cache with `sessionCache`), the Origin
+   * rule for a change a cookie authenticates, the path's user.
+   */
+  authorize(input: AuthorizeInput): AuthorizeResult;
+
+  /** `authorize`, as a Promise. */
+  authorizeAsync(input: AuthorizeInput): Promise<AuthorizeResult>;
 
   /** Releases the Wasm memory now (otherwise released when garbage-collected). */
   free(): void;

@@ -1,6 +1,6 @@
 import type { NextRequest, NextResponse } from 'next/server';
 import type { FullKeys } from './full.js';
-import type { VerifyOptions } from './index.js';
+import type { SessionCacheStrategy, VerifyOptions } from './index.js';
 
 export interface ProxyOptions {
   /**
@@ -12,8 +12,14 @@ export interface ProxyOptions {
   verify?: VerifyOptions;
   /** A cookie holding a TaskGate token, read when the request has no `Authorization` header. */
   cookie?: string;
-  /** Read Better Auth's session cookie cache (`session.cookieCache.strategy: "jwt"`) when there is no `Authorization` header. */
-  sessionCache?: boolean;
+  /**
+   * Read Better Auth's session cookie cache when there is no `Authorization` header, in the app's
+   * `session.cookieCache.strategy`: `'compact'` (Better Auth's default), `'jwt'` or `'jwe'`
+   * (`true` = `'jwt'`).
+   */
+  sessionCache?: boolean | SessionCacheStrategy;
+  /** The app's `session.cookieCache.version`, when it sets one (a cookie of another version is refused). */
+  sessionCacheVersion?: string;
   /** Better Auth's `advanced.cookiePrefix` (default `better-auth`). */
   cookiePrefix?: string;
   /** Besides the app's own origin, origins that may send a POST/PUT/PATCH/DELETE that a cookie authenticates (else 403 `origin_not_allowed`). */

@@ -16,7 +16,8 @@ const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
  * Options: `keys` (default: `BETTER_AUTH_SECRETS` or `BETTER_AUTH_SECRET` from the
  * environment), `verify` (VerifyOptions), `cookie` (a cookie name to read a TaskGate token from
  * when there is no Authorization header), `sessionCache` (read Better Auth's session cookie
- * cache then, `session.cookieCache.strategy: "jwt"`), `cookiePrefix` (Better Auth's
+ * cache then, in the app's `session.cookieCache.strategy`: `'compact'`, Better Auth's default,
+ * `'jwt'` or `'jwe'`; `true` = `'jwt'`), `sessionCacheVersion` (its `cookieCache.version`), `cookiePrefix` (Better Auth's
  * `advanced.cookiePrefix`), `allowedOrigins` (besides the app's own, origins that may send a
  * POST/PUT/PATCH/DELETE a cookie authenticates), `loginPath` (default `/login`), `isPublic(pathname)`
  * (passed through unverified; default: Better Auth's own `/api/auth/...`), `isApi(pathname)`
@@ -34,6 +35,7 @@ export function createProxy(options = {}) {
     verify: verifyOptions = {},
     cookie,
     sessionCache = false,
+    sessionCacheVersion,
     cookiePrefix,
     allowedOrigins,
     loginPath = '/login',
@@ -60,6 +62,7 @@ export function createProxy(options = {}) {
         verifier = createVerifier(keys ?? process.env, {
           ...verifyOptions,
           sessionCache,
+          sessionCacheVersion,
           cookiePrefix,
           tokenCookie: cookie,
           allowedOrigins,

@@ -13,4 +13,4 @@ const asset = new URL('./wasm/taskgate_bg.wasm', import.meta.url);
 glue.initSync({ module: readWasm(asset, import.meta.url, './wasm/taskgate_bg.wasm') });
 
 export const { createVerifier, verify, inspect, sign } = bind(glue, { prepareKey: prepareNodeKey });
-export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from './api.js';
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS, SESSION_CACHE_STRATEGIES } from './api.js';

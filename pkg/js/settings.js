@@ -1,7 +1,7 @@
 // The arguments of the package's functions, checked and turned into what the Wasm reads: one
 // settings object per verifier (pkg/src/settings.rs reads it once, when the verifier is built),
 // one request object per `authorize`.
-import { LIMITS } from './contract.js';
+import { LIMITS, SESSION_CACHE_STRATEGIES } from './contract.js';
 import { invalidConfig } from './errors.js';
 
 /** @typedef {import('./glue.js').WasmSettings} WasmSettings */
@@ -48,7 +48,11 @@ export function keySettings(keys) {
  */
 export function verifierSettings(keys, options, full) {
   const { jwks, jwksUrl, ...settings } = keySettings(keys);
-  if (!full && (jwks !== undefined || jwksUrl !== undefined)) throw invalidConfig('JWK Sets need taskgate-verify/full');
+  if (!full && (jwks !== undefined || jwksUrl !== undefined)) {
+    throw invalidConfig(
+      "JWK Sets (Better Auth's jwt() plugin: EdDSA, ES256, ES512, RS256, PS256) need the full build: import { createVerifier } from 'taskgate-verify/full'",
+    );
+  }
   /** @type {WasmSettings} */
   const wasm = {
     ...settings,
@@ -58,13 +62,14 @@ export function verifierSettings(keys, options, full) {
     requireExp: Boolean(options.requireExp ?? true),
     issuer: optionalString(options.issuer, 'issuer'),
     audience: optionalString(options.audience, 'audience'),
-    sessionCache: Boolean(options.sessionCache),
+    sessionCache: sessionCacheStrategy(options.sessionCache),
+    sessionCacheVersion: optionalString(options.sessionCacheVersion, 'sessionCacheVersion'),
+    cookiePrefix: optionalString(options.cookiePrefix, 'cookiePrefix'),
+    tokenCookie: optionalString(options.tokenCookie, 'tokenCookie'),
   };
+  const origins = options.allowedOrigins;
+  wasm.allowedOrigins = Array.isArray(origins) ? origins.join(',') : optionalString(origins, 'allowedOrigins');
   if (full) {
-    const origins = options.allowedOrigins;
-    wasm.allowedOrigins = Array.isArray(origins) ? origins.join(',') : optionalString(origins, 'allowedOrigins');
-    wasm.cookiePrefix = optionalString(options.cookiePrefix, 'cookiePrefix');
-    wasm.tokenCookie = optionalString(options.tokenCookie, 'tokenCookie');
     if (jwks !== undefined) wasm.jwks = typeof jwks === 'string' ? jwks : JSON.stringify(jwks);
     else if (jwksUrl !== undefined) wasm.jwksUrl = String(jwksUrl);
     if (jwks !== undefined || jwksUrl !== undefined) {
@@ -79,9 +84,22 @@ export function verifierSettings(keys, options, full) {
     /** @type {typeof fetch} */
     fetch: options.fetch ?? globalThis.fetch,
     platformCrypto: full && options.platformCrypto !== false,
-    /** Why the core build refuses the settings, when it is for a part only the full build has. */
-    why: options.sessionCache && !full ? 'the session cookie cache needs taskgate-verify/full' : undefined,
   };
+}
+
+/**
+ * The strategy of Better Auth's session cookie cache the option names: `true` is `jwt` (what it
+ * has always meant), `false` or absent not read, else one of SESSION_CACHE_STRATEGIES (the app's
+ * `session.cookieCache.strategy`; Better Auth's default is `compact`). Configured, never guessed.
+ * @param {unknown} value
+ * @returns {import('./contract.js').SessionCacheStrategy | undefined}
+ */
+export function sessionCacheStrategy(value) {
+  if (value === undefined || value === null || value === false) return undefined;
+  if (value === true) return 'jwt';
+  const strategy = /** @type {import('./contract.js').SessionCacheStrategy} */ (value);
+  if (SESSION_CACHE_STRATEGIES.includes(strategy)) return strategy;
+  throw invalidConfig(`options.sessionCache must be true, false or one of ${SESSION_CACHE_STRATEGIES.join(', ')}`);
 }
 
 /**
@@ -95,7 +113,9 @@ export function inspectSettings(options) {
     leeway: Number.isInteger(leeway) && leeway >= 0 ? Math.min(leeway, LIMITS.max_leeway_seconds) : 0,
     issuer: str(options.issuer),
     audience: str(options.audience),
-    sessionCache: Boolean(options.sessionCache),
+    sessionCache:
+      SESSION_CACHE_STRATEGIES.find((s) => s === options.sessionCache) ?? (options.sessionCache ? 'jwt' : undefined),
+    sessionCacheVersion: str(options.sessionCacheVersion),
   };
 }
 

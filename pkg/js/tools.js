@@ -1,5 +1,5 @@
-// What needs no verifier: `inspect` (decoding without a key), `sign`, and with the full build
-// `refusalOf` (the HTTP answer to a TokenError) and `checkSignature` (the signature layer alone,
+// What needs no verifier: `inspect` (decoding without a key), `sign`, `refusalOf` (the HTTP
+// answer to a TokenError), and with the full build `checkSignature` (the signature layer alone,
 // for published test vectors).
 import { LIMITS } from './contract.js';
 import { errorNumber, tokenError } from './errors.js';
@@ -142,8 +142,8 @@ export function signRevocationWith(wasm, keys, now) {
 /**
  * The HTTP answer for a TokenError, exactly as the TaskGate Worker gives it: `{ status,
  * challenge, body }` (`weak_key` and `invalid_config` are 500 `server_misconfigured`); `realm`
- * is the challenge's (default the task API's, `tasks`). Full build.
- * @param {WasmFullBuild} wasm
+ * is the challenge's (default the task API's, `tasks`).
+ * @param {WasmBuild} wasm
  * @param {{ code: string, claim?: string }} error
  * @param {{ realm?: string }} options
  */

@@ -13,7 +13,7 @@ import { requestOf, verifierSettings } from './settings.js';
 /** @typedef {import('./glue.js').WasmVerifier} WasmVerifier */
 /** @typedef {import('./glue.js').WasmFullVerifier} WasmFullVerifier */
 /** @typedef {import('./glue.js').Platform} Platform */
-/** @typedef {import('./full.js').Refused} Refused */
+/** @typedef {import('./index.js').Refused} Refused */
 /** @typedef {{ ok: true, verified: Verified } | Refused} Answer */
 
 /** The result of a successful verification. `claims` and `header` are parsed on first use. */
@@ -56,14 +56,14 @@ export class Verified {
  * @param {Record<string, any>} options
  */
 export function createVerifierOver(wasm, platform, keys, options) {
-  const full = 'refusal' in wasm;
-  const { wasm: settings, clock, realm, fetch, platformCrypto, why } = verifierSettings(keys, options, full);
+  const full = 'takeJob' in wasm.Verifier.prototype;
+  const { wasm: settings, clock, realm, fetch, platformCrypto } = verifierSettings(keys, options, full);
   /** @type {WasmVerifier} */
   let v;
   try {
     v = new wasm.Verifier(settings);
   } catch (e) {
-    throw tokenError(e, why);
+    throw tokenError(e);
   }
   /** @param {number} n what a check answered, settled */
   const verified = (n) => {
@@ -77,11 +77,16 @@ export function createVerifierOver(wasm, platform, keys, options) {
   };
   const free = () => v.free();
   if (!full) {
+    const answer = answerOf(wasm, v, clock, realm, verified);
     /** @param {unknown} token */
     const verify = (token) => verified(v.verify(tokenOf(token), clock()));
     /** @param {unknown} token */
     const verifyAsync = (token) => later(() => verify(token));
-    return { verify, verifyAsync, free, fetchesKeys: false };
+    /** @param {Record<string, unknown>} [request] */
+    const authorize = (request = {}) => answer(v.authorize(requestOf(request), clock()));
+    /** @param {Record<string, unknown>} [request] */
+    const authorizeAsync = (request = {}) => later(() => authorize(request));
+    return { verify, verifyAsync, authorize, authorizeAsync, free, fetchesKeys: false };
   }
   return fullVerifier(
     /** @type {WasmFullBuild} */ (wasm),
@@ -126,15 +131,7 @@ function fullVerifier(wasm, v, keys, { clock, realm, fetch, verified, tokenOf, f
     const job = /** @type {import('./glue.js').WasmJob} */ (v.takeJob());
     return keys.verdictAsync(job).then((valid) => done(v.settle(job, valid)));
   };
-  /** @param {number} n */
-  const answer = (n) => {
-    if (n === 0) return /** @type {Answer} */ ({ ok: true, verified: verified(0) });
-    const error = tokenError(n);
-    /** @type {Refused} */
-    const refused = { ok: false, error, ...refusalText(wasm.refusal(n, realm)) };
-    if (refused.status === 503) refused.retryAfter = v.retryAfter(clock());
-    return refused;
-  };
+  const answer = answerOf(wasm, v, clock, realm, verified);
   /** @param {unknown} token */
   const verify = (token) => settled(v.verify(tokenOf(token), clock()), verified);
   /** @param {Record<string, unknown>} [request] */
@@ -181,6 +178,25 @@ function fullVerifier(wasm, v, keys, { clock, realm, fetch, verified, tokenOf, f
     return { verify: verifyAsync, verifyAsync, authorize: authorizeAsync, authorizeAsync, free, fetchesKeys: true };
   return { verify, verifyAsync, authorize, authorizeAsync, free, fetchesKeys: false };
 }
+
+/**
+ * What `authorize` answers for the number `n` a check came to (settled): the verified user, or
+ * the refusal with its HTTP status, challenge and body (and, for a 503, when to retry).
+ * @param {WasmBuild} wasm
+ * @param {WasmVerifier} v
+ * @param {() => number} clock
+ * @param {string} realm
+ * @param {(n: number) => Verified} verified
+ * @returns {(n: number) => Answer}
+ */
+const answerOf = (wasm, v, clock, realm, verified) => (n) => {
+  if (n === 0) return { ok: true, verified: verified(0) };
+  /** @type {Refused} */
+  const refused = { ok: false, error: tokenError(n), ...refusalText(wasm.refusal(n, realm)) };
+  if (refused.status === 503 && 'retryAfter' in v)
+    refused.retryAfter = /** @type {WasmFullVerifier} */ (v).retryAfter(clock());
+  return refused;
+};
 
 /**
  * The Wasm's answer to a refusal (`status challenge\nbody`) as `{ status, challenge, body }`.

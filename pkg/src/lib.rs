@@ -5,15 +5,15 @@
 //! (`createVerifier`, `verify`, `inspect`, `sign`, `TokenError`, the Next.js helper), with the
 //! tables of `contract.js`, generated from the same crate (`taskgate contract --format js`).
 //!
-//! Two builds: the default one (HS256 verification, inspection, signing) is what
-//! `taskgate-verify` loads; feature `full` adds the HTTP layer (`authorize`: bearer or cookie,
-//! the Origin rule, the 401/403 answers), Better Auth's session cookie cache and asymmetric
-//! tokens from a JWK Set, their signatures deferred to the platform's crypto, for
-//! `taskgate-verify/full` and the Next.js helper.
+//! Two builds: the default one is what `taskgate-verify` loads: every symmetric Better Auth token
+//! (HS256 tokens, and the session cookie cache in each strategy: `compact`, `jwt`, `jwe`), the
+//! HTTP layer (`authorize`: bearer or cookie, the Origin rule, the 401/403 answers), inspection
+//! and signing. Feature `full` adds asymmetric tokens from a JWK Set, their signatures deferred to
+//! the platform's crypto, for `taskgate-verify/full` and the Next.js helper.
 //!
 //! - [`settings`]: the one settings object a verifier is built from, and a request.
-//! - [`verifier`]: the verifier; [`full`] what the full build adds to it; [`job`] a signature
-//!   for the platform to check.
+//! - [`verifier`]: the verifier; [`http`] its HTTP layer; [`full`] what the full build adds to
+//!   it; [`job`] a signature for the platform to check.
 //! - [`numbers`]: errors as numbers, and `PENDING` (shared with `contract.js`).
 //! - [`tools`]: `inspect`, `sign`, `refusal`.
 
@@ -25,6 +25,7 @@ extern crate alloc;
 
 #[cfg(feature = "full")]
 pub mod full;
+pub mod http;
 #[cfg(feature = "full")]
 pub mod job;
 pub mod numbers;

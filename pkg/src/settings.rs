@@ -6,6 +6,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use taskgate_verify::session_cache::SessionCache;
 use taskgate_verify::{Error, ErrorCode, KeyRing, Options};
 use wasm_bindgen::prelude::*;
 
@@ -14,8 +15,8 @@ use crate::numbers::error_number;
 #[wasm_bindgen]
 extern "C" {
     /// A verifier's settings (`settings.js`, `wasmSettings`): the keys (`secret`, `secrets`, or
-    /// `env`, an environment object read by the crate's settings rules) and the options; for
-    /// `taskgate-verify/full` also the JWK Set (`jwks` JSON, or `jwksUrl`) and the cookie policy.
+    /// `env`, an environment object read by the crate's settings rules), the options and the
+    /// cookie policy; for `taskgate-verify/full` also the JWK Set (`jwks` JSON, or `jwksUrl`).
     pub type Settings;
 
     #[wasm_bindgen(method, getter)]
@@ -36,21 +37,11 @@ extern "C" {
     fn max_token_length(this: &Settings) -> u32;
     #[wasm_bindgen(method, getter, js_name = requireExp)]
     fn require_exp(this: &Settings) -> bool;
+    /// The session cookie cache's strategy (`compact`, `jwt`, `jwe`), absent when not accepted.
     #[wasm_bindgen(method, getter, js_name = sessionCache)]
-    fn session_cache(this: &Settings) -> bool;
-}
-
-#[cfg(feature = "full")]
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(method, getter)]
-    pub fn jwks(this: &Settings) -> Option<String>;
-    #[wasm_bindgen(method, getter, js_name = jwksUrl)]
-    pub fn jwks_url(this: &Settings) -> Option<String>;
-    #[wasm_bindgen(method, getter, js_name = jwksIssuer)]
-    pub fn jwks_issuer(this: &Settings) -> Option<String>;
-    #[wasm_bindgen(method, getter, js_name = jwksAudience)]
-    pub fn jwks_audience(this: &Settings) -> Option<String>;
+    fn session_cache(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = sessionCacheVersion)]
+    fn session_cache_version(this: &Settings) -> Option<String>;
     #[wasm_bindgen(method, getter, js_name = cookiePrefix)]
     pub fn cookie_prefix(this: &Settings) -> Option<String>;
     #[wasm_bindgen(method, getter, js_name = tokenCookie)]
@@ -74,6 +65,19 @@ extern "C" {
     pub fn own_origin(this: &RequestInit) -> Option<String>;
     #[wasm_bindgen(method, getter, js_name = pathUser)]
     pub fn path_user(this: &RequestInit) -> Option<String>;
+}
+
+#[cfg(feature = "full")]
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(method, getter)]
+    pub fn jwks(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = jwksUrl)]
+    pub fn jwks_url(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = jwksIssuer)]
+    pub fn jwks_issuer(this: &Settings) -> Option<String>;
+    #[wasm_bindgen(method, getter, js_name = jwksAudience)]
+    pub fn jwks_audience(this: &Settings) -> Option<String>;
 }
 
 impl Settings {
@@ -120,7 +124,18 @@ impl Settings {
             max_age: self.max_age().map(|m| m.max(0.0) as u64),
             max_token_len: self.max_token_length() as usize,
             require_exp: self.require_exp(),
-            accept_session_cache: self.session_cache(),
+            ..self.session_cache_options()
+        }
+    }
+
+    /// The session cookie cache options: accepted when a strategy is named (`settings.js` checks
+    /// the name; an unknown one is not accepted), and the version.
+    fn session_cache_options(&self) -> Options {
+        let strategy = self.session_cache().and_then(|s| SessionCache::parse(&s));
+        Options {
+            accept_session_cache: strategy.is_some(),
+            session_cache: strategy.unwrap_or_default(),
+            session_cache_version: self.session_cache_version(),
             ..Options::default()
         }
     }
@@ -131,8 +146,7 @@ impl Settings {
             leeway: self.leeway().min(taskgate_verify::MAX_LEEWAY),
             issuer: self.issuer(),
             audience: self.audience(),
-            accept_session_cache: self.session_cache(),
-            ..Options::default()
+            ..self.session_cache_options()
         }
     }
 }

@@ -1,5 +1,5 @@
 //! What needs no verifier: decoding a token without a key (`inspect`), issuing one (`sign`),
-//! and the HTTP answer to a refusal (`refusal`, full build).
+//! and the HTTP answer to a refusal (`refusal`).
 
 use alloc::string::String;
 
@@ -54,7 +54,6 @@ pub fn sign_revocation(now: f64, settings: &Settings) -> Result<String, u32> {
 /// The HTTP answer for a refusal number, with `realm` in the challenge, as one string (cheaper
 /// across the boundary than an array): the status, a space, the `WWW-Authenticate` value (maybe
 /// empty), a newline, the JSON body.
-#[cfg(feature = "full")]
 #[wasm_bindgen]
 pub fn refusal(number: u32, realm: &str) -> String {
     use taskgate_verify::host::http::Refusal;

@@ -1,6 +1,7 @@
-//! The verifier JavaScript holds: keys scheduled once, from one settings object. The core build
-//! verifies HS256; the full one also authorizes requests by the crate's HTTP rules and checks
-//! asymmetric tokens, always with the signature deferred to the platform
+//! The verifier JavaScript holds: keys scheduled once, from one settings object. Both builds
+//! verify HS256 tokens and Better Auth's session cookie cache, and authorize requests by the
+//! crate's HTTP rules ([`crate::http`]); the full one also checks asymmetric tokens, always with
+//! the signature deferred to the platform
 //! (`taskgate_verify::keyset::signature`): such a check answers [`PENDING`], its job is taken
 //! with `takeJob()`, and `settle(job, verdict)` gives the outcome (JavaScript's `check.js`).
 
@@ -10,18 +11,20 @@ use taskgate_verify::host::http::Refusal;
 use taskgate_verify::{Claims, Verifier as Inner};
 use wasm_bindgen::prelude::*;
 
+use crate::http::{Http, Parts};
 #[cfg(feature = "full")]
 use crate::job::Job;
 #[cfg(feature = "full")]
 use crate::numbers::PENDING;
 use crate::numbers::refusal_number;
-use crate::settings::{Settings, seconds};
+use crate::settings::{RequestInit, Settings, seconds};
 
 /// A verifier with its keys scheduled once. The results of the last success are read with
 /// `sub()`, `decoded()` and `headerLength()` right after it.
 #[wasm_bindgen]
 pub struct Verifier {
     pub(crate) inner: Inner,
+    pub(crate) http: Http,
     #[cfg(feature = "full")]
     pub(crate) full: crate::full::Full,
     sub: String,
@@ -41,8 +44,10 @@ impl Verifier {
         let inner = Inner::new(keys, settings.options()).map_err(crate::numbers::error_number)?;
         #[cfg(feature = "full")]
         let (inner, full) = crate::full::Full::new(keys, settings)?;
+        let http = Http::new(settings, inner.options());
         Ok(Verifier {
             inner,
+            http,
             #[cfg(feature = "full")]
             full,
             sub: String::new(),
@@ -62,6 +67,24 @@ impl Verifier {
         #[cfg(feature = "full")]
         {
             let outcome = self.full.verify(&self.inner, token, seconds(now));
+            self.finish(outcome)
+        }
+    }
+
+    /// Steps 1 and 2 of `request` at `now`, by the crate's HTTP rules ([`crate::http`]): 0 on
+    /// success, else the refusal number; with the full build, [`PENDING`] for a signature the
+    /// platform must check.
+    pub fn authorize(&mut self, request: &RequestInit, now: f64) -> u32 {
+        let parts = Parts::of(request);
+        #[cfg(not(feature = "full"))]
+        {
+            let now = seconds(now);
+            let result = self.http.authorize(&self.inner, &parts, now, |token| self.inner.verify(token, now));
+            self.keep(result)
+        }
+        #[cfg(feature = "full")]
+        {
+            let outcome = self.full.authorize(&self.inner, &self.http, &parts, seconds(now));
             self.finish(outcome)
         }
     }
@@ -86,13 +109,6 @@ impl Verifier {
 #[cfg(feature = "full")]
 #[wasm_bindgen]
 impl Verifier {
-    /// Steps 1 and 2 of `request` at `now`, by the crate's HTTP rules (`full.rs`): 0 on success,
-    /// the refusal number, or [`PENDING`].
-    pub fn authorize(&mut self, request: &crate::settings::RequestInit, now: f64) -> u32 {
-        let outcome = self.full.authorize(&self.inner, request, seconds(now));
-        self.finish(outcome)
-    }
-
     /// The job of the last check that answered [`PENDING`].
     #[wasm_bindgen(js_name = takeJob)]
     pub fn take_job(&mut self) -> Option<Job> {
@@ -172,7 +188,7 @@ impl Verifier {
             cookie: cookie.as_deref(),
             ..Default::default()
         };
-        match taskgate_verify::host::http::credential(&self.full.cookies, &request) {
+        match taskgate_verify::host::http::credential(&self.http.cookies, &request) {
             Ok(credential) => self.full.needs_keys(&self.inner, &credential.token, seconds(now)),
             Err(_) => false,
         }

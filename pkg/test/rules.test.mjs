@@ -25,9 +25,7 @@ describe('rules.json: every rule case', () => {
   for (const c of cases) {
     it(`${c.rule}: ${c.name}`, () => {
       const [keys, options] = verifierArgs(c, defaults);
-      // The session cookie cache is in the full build only (the core Wasm stays small).
-      const build = options.sessionCache ? full : { createVerifier };
-      const got = outcome(buildToken(c, defaults), build.createVerifier(keys, options));
+      const got = outcome(buildToken(c, defaults), createVerifier(keys, options));
       const want = expected(c);
       assert.equal(want.startsWith('ok:') ? `ok:${got}` : got, want);
     });
@@ -35,11 +33,14 @@ describe('rules.json: every rule case', () => {
 });
 
 describe('the two builds', () => {
-  it('the core build refuses to accept a session cookie cache, naming the full build', () => {
-    assert.throws(
-      () => createVerifier(SECRET, { sessionCache: true }),
-      (e) => e.code === 'invalid_config' && /taskgate-verify\/full/.test(e.message),
-    );
+  it('the core build refuses a JWK Set, naming the import that has them', () => {
+    for (const keys of [{ jwks: { keys: [] } }, { secret: SECRET, jwksUrl: 'https://auth.example/api/auth/jwks' }]) {
+      assert.throws(
+        () => createVerifier(keys),
+        (e) =>
+          e.code === 'invalid_config' && /import \{ createVerifier \} from 'taskgate-verify\/full'/.test(e.message),
+      );
+    }
   });
   it('both builds share one TokenError, and answer the same for the same token', () => {
     assert.equal(full.TokenError, TokenError);

@@ -44,8 +44,12 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     // One check, with an asymmetric signature deferred to workerd's WebCrypto; the crate
     // settles it with that verdict, or checks it itself where workerd cannot.
     let outcome = signature::deferred(|check| {
-        let verify = |token: &str| {
-            key_set(config, kid, now, |set| verifier.verify_checking(token, now, set, |k, m, s| check.check(k, m, s)))
+        let verify = |c: &http::Credential<'_>| {
+            c.verify(verifier, now, |token| {
+                key_set(config, kid, now, |set| {
+                    verifier.verify_checking(token, now, set, |k, m, s| check.check(k, m, s))
+                })
+            })
         };
         http::authorize_with(&credential, verify, &config.cookies, &request, Some(user))
     });

@@ -13,7 +13,7 @@ use worker::Env;
 pub struct Config {
     /// Built once from `BETTER_AUTH_SECRET(S)` and `JWT_*`; the reason when it cannot be.
     pub verifier: Result<Verifier, String>,
-    /// Better Auth's session cookie (when `BETTER_AUTH_SESSION_CACHE=true`) and the origins of
+    /// Better Auth's session cookie (when `BETTER_AUTH_SESSION_CACHE` names a strategy) and the origins of
     /// `CORS_ORIGINS`.
     pub cookies: CookiePolicy,
     /// Where to fetch the JWK Set of asymmetric tokens (`JWKS_URL`, or Better Auth's), when it

@@ -28,11 +28,15 @@ pub struct CookiePolicy {
 }
 
 impl CookiePolicy {
-    /// The token a cookie of `cookie_header` carries, by this policy.
-    pub fn token(&self, cookie_header: &str) -> Option<String> {
-        let named = |name: &str| cookie(cookie_header, name).map(String::from);
+    /// The token a cookie of `cookie_header` carries, by this policy, and whether it is Better
+    /// Auth's session cookie cache (then read in the configured strategy).
+    pub fn token(&self, cookie_header: &str) -> Option<(String, bool)> {
+        let named = |name: &str| cookie(cookie_header, name).map(|t| (String::from(t), false));
         let token = self.token_cookie.as_deref().and_then(named);
-        token.or_else(|| self.session_cache_prefix.as_deref().and_then(|p| session_cache_cookie(cookie_header, p)))
+        token.or_else(|| {
+            let prefix = self.session_cache_prefix.as_deref()?;
+            session_cache_cookie(cookie_header, prefix).map(|value| (value, true))
+        })
     }
 
     /// Whether a cookie-authenticated change from `origin` is allowed.

@@ -164,6 +164,27 @@ pub struct Credential<'a> {
     pub token: alloc::borrow::Cow<'a, str>,
     /// Whether it came from a cookie (then a change needs an allowed `Origin`).
     pub from_cookie: bool,
+    /// Whether it is Better Auth's session cookie cache (read in the configured strategy).
+    pub session_cache: bool,
+}
+
+impl Credential<'_> {
+    /// Verifies the credential at `now`: Better Auth's session cookie cache by
+    /// [`Verifier::verify_session_cache`] (a `jwt` one through `jws`), any other token by `jws`
+    /// (the host's JWS path, which may defer an asymmetric signature).
+    pub fn verify(
+        &self,
+        verifier: &Verifier,
+        now: u64,
+        jws: impl FnOnce(&str) -> crate::Result<Claims>,
+    ) -> crate::Result<Claims> {
+        #[cfg(feature = "session-cache")]
+        if self.session_cache {
+            return verifier.verify_session_cache(&self.token, now, jws);
+        }
+        let _ = (verifier, now);
+        jws(&self.token)
+    }
 }
 
 /// Step 1, first half: the bearer token when the request has an `Authorization` header, else
@@ -173,27 +194,27 @@ pub fn credential<'a>(cookies: &CookiePolicy, request: &Request<'a>) -> Result<C
     match request.authorization {
         Some(authorization) => {
             let token = bearer_token(Some(authorization)).ok_or(missing)?;
-            Ok(Credential { token: token.into(), from_cookie: false })
+            Ok(Credential { token: token.into(), from_cookie: false, session_cache: false })
         }
         None => {
-            let token = request.cookie.and_then(|c| cookies.token(c)).ok_or(missing)?;
-            Ok(Credential { token: token.into(), from_cookie: true })
+            let (token, session_cache) = request.cookie.and_then(|c| cookies.token(c)).ok_or(missing)?;
+            Ok(Credential { token: token.into(), from_cookie: true, session_cache })
         }
     }
 }
 
-/// Steps 1 and 2 of every task route, once the credential is known: the token verified by
-/// `verify` (401), a change (POST, PUT, PATCH, DELETE) a cookie authenticated coming from the
+/// Steps 1 and 2 of every task route, once the credential is known: the credential verified by
+/// `verify` (401; [`Credential::verify`] for the rules of each kind), a change (POST, PUT, PATCH, DELETE) a cookie authenticated coming from the
 /// request's own origin or a listed one (403 `origin_not_allowed`), and, when the path names a
 /// user, the token's user being that user (403 `forbidden`).
 pub fn authorize_with(
     credential: &Credential<'_>,
-    verify: impl FnOnce(&str) -> crate::Result<Claims>,
+    verify: impl FnOnce(&Credential<'_>) -> crate::Result<Claims>,
     cookies: &CookiePolicy,
     request: &Request<'_>,
     path_user: Option<&str>,
 ) -> Result<Claims, Refusal> {
-    let claims = verify(&credential.token)?;
+    let claims = verify(credential)?;
     if credential.from_cookie && request.is_unsafe() && !cookies.allows_origin(request.origin, request.own_origin) {
         return Err(Refusal::OriginNotAllowed);
     }
@@ -212,7 +233,13 @@ pub fn authorize(
     now: u64,
 ) -> Result<Claims, Refusal> {
     let credential = credential(cookies, request)?;
-    authorize_with(&credential, |token| verifier.verify(token, now), cookies, request, path_user)
+    authorize_with(
+        &credential,
+        |c| c.verify(verifier, now, |token| verifier.verify(token, now)),
+        cookies,
+        request,
+        path_user,
+    )
 }
 
 /// Every error body of the API: `{"detail": ..., "code": ...}`, plus `"claim"` for token errors

@@ -16,6 +16,7 @@ use crate::host::cookie::{CookiePolicy, DEFAULT_COOKIE_PREFIX};
 use crate::keyset::jwks::KeySet;
 use crate::rules::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
 use crate::rules::options::{MAX_LEEWAY, Options};
+use crate::rules::session_cache::SessionCache;
 use crate::rules::verify::Verifier;
 
 /// One HMAC secret (its UTF-8 bytes are the key).
@@ -28,8 +29,11 @@ pub const JWT_LEEWAY_SECONDS: &str = "JWT_LEEWAY_SECONDS";
 pub const JWT_ISSUER: &str = "JWT_ISSUER";
 /// When set, `aud` must be or contain it.
 pub const JWT_AUDIENCE: &str = "JWT_AUDIENCE";
-/// `true`: accept Better Auth's session cookie cache, read from its cookie (default `false`).
+/// Accept Better Auth's session cookie cache, read from its cookie, in the strategy named:
+/// `compact`, `jwt` or `jwe` (`true` = `jwt`; default `false`: not read).
 pub const BETTER_AUTH_SESSION_CACHE: &str = "BETTER_AUTH_SESSION_CACHE";
+/// Better Auth's `session.cookieCache.version` (a string): a cookie of another version is refused.
+pub const BETTER_AUTH_SESSION_CACHE_VERSION: &str = "BETTER_AUTH_SESSION_CACHE_VERSION";
 /// Better Auth's `advanced.cookiePrefix` (default `better-auth`).
 pub const BETTER_AUTH_COOKIE_PREFIX: &str = "BETTER_AUTH_COOKIE_PREFIX";
 /// Comma-separated origins allowed by CORS, and to send changes a cookie authenticates.
@@ -53,7 +57,11 @@ pub const VARIABLES: &[(&str, &str)] = &[
     (JWT_AUDIENCE, "when set, `aud` must be or contain it"),
     (
         BETTER_AUTH_SESSION_CACHE,
-        "`true`: accept Better Auth's session cookie cache (`session_data` cookie) when no Authorization header is sent (default `false`)",
+        "accept Better Auth's session cookie cache (`session_data` cookie) when no Authorization header is sent, in its `cookieCache.strategy`: `compact` (Better Auth's default), `jwt` or `jwe`; `true` = `jwt` (default `false`)",
+    ),
+    (
+        BETTER_AUTH_SESSION_CACHE_VERSION,
+        "Better Auth's `cookieCache.version`, when the app sets one: a session cookie cache of another version is refused",
     ),
     (BETTER_AUTH_COOKIE_PREFIX, "Better Auth's `advanced.cookiePrefix` (default `better-auth`)"),
     (
@@ -81,7 +89,7 @@ enum Problem {
     WeakKey,
     BadRing,
     BadLeeway,
-    BadFlag,
+    BadStrategy,
     #[cfg_attr(not(feature = "jwks"), allow(dead_code))]
     BadJwks,
     BadUrl,
@@ -115,7 +123,7 @@ impl fmt::Display for SettingsError {
                 write!(f, "{v} cannot be parsed (expected version:value,... with at most {MAX_KEYS} keys)")
             }
             Problem::BadLeeway => write!(f, "{v} must be a whole number of seconds from 0 to {MAX_LEEWAY}"),
-            Problem::BadFlag => write!(f, "{v} must be true or false"),
+            Problem::BadStrategy => write!(f, "{v} must be false, true, compact, jwt or jwe"),
             Problem::BadJwks => write!(f, "{v} is not a JWK Set (a JSON object with a \"keys\" array)"),
             Problem::BadUrl => write!(f, "{v} is not an http: or https: URL"),
             Problem::InsecureUrl => write!(f, "{v} must be an https: URL (plain http: only for a loopback host)"),
@@ -304,17 +312,22 @@ pub fn options_from_env(var: impl Fn(&str) -> Option<String>) -> Result<Options,
         audience: trimmed(JWT_AUDIENCE),
         jwks_issuer: base.clone(),
         jwks_audience: base,
-        accept_session_cache: session_cache(&var)?,
+        accept_session_cache: session_cache(&var)?.is_some(),
+        session_cache: session_cache(&var)?.unwrap_or_default(),
+        session_cache_version: trimmed(BETTER_AUTH_SESSION_CACHE_VERSION),
         ..Options::default()
     })
 }
 
-/// `BETTER_AUTH_SESSION_CACHE`: `true` or `false` (any case), default `false`.
-fn session_cache(var: impl Fn(&str) -> Option<String>) -> Result<bool, SettingsError> {
+/// `BETTER_AUTH_SESSION_CACHE` (any case): `false` or unset (`None`), `true` (`jwt`), or a
+/// strategy's name.
+fn session_cache(var: impl Fn(&str) -> Option<String>) -> Result<Option<SessionCache>, SettingsError> {
     match present(var(BETTER_AUTH_SESSION_CACHE)).map(|v| v.trim().to_ascii_lowercase()).as_deref() {
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(_) => Err(SettingsError { variable: BETTER_AUTH_SESSION_CACHE, problem: Problem::BadFlag }),
+        None | Some("false") => Ok(None),
+        Some("true") => Ok(Some(SessionCache::Jwt)),
+        Some(name) => SessionCache::parse(name)
+            .map(Some)
+            .ok_or(SettingsError { variable: BETTER_AUTH_SESSION_CACHE, problem: Problem::BadStrategy }),
     }
 }
 
@@ -323,7 +336,7 @@ pub fn cookies_from_env(var: impl Fn(&str) -> Option<String>) -> Result<CookiePo
     let prefix =
         present(var(BETTER_AUTH_COOKIE_PREFIX)).map_or_else(|| DEFAULT_COOKIE_PREFIX.into(), |p| p.trim().into());
     Ok(CookiePolicy {
-        session_cache_prefix: session_cache(&var)?.then_some(prefix),
+        session_cache_prefix: session_cache(&var)?.map(|_| prefix),
         token_cookie: None,
         allowed_origins: origins(present(var(CORS_ORIGINS)).as_deref()),
     })
@@ -386,7 +399,19 @@ mod tests {
         let vars = [(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SESSION_CACHE, "true"), (BETTER_AUTH_COOKIE_PREFIX, "tg")];
         assert_eq!(Settings::from_env(env(&vars)).unwrap().cookies.session_cache_prefix.as_deref(), Some("tg"));
         let e = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (BETTER_AUTH_SESSION_CACHE, "yes")])).unwrap_err();
-        assert_eq!(e.to_string(), "BETTER_AUTH_SESSION_CACHE must be true or false");
+        assert_eq!(e.to_string(), "BETTER_AUTH_SESSION_CACHE must be false, true, compact, jwt or jwe");
+        for (value, strategy) in
+            [("true", SessionCache::Jwt), ("Compact", SessionCache::Compact), ("jwe", SessionCache::Jwe)]
+        {
+            let vars = [
+                (BETTER_AUTH_SECRET, S),
+                (BETTER_AUTH_SESSION_CACHE, value),
+                (BETTER_AUTH_SESSION_CACHE_VERSION, " 2 "),
+            ];
+            let s = Settings::from_env(env(&vars)).unwrap();
+            assert!(s.options.accept_session_cache, "{value}");
+            assert_eq!((s.options.session_cache, s.options.session_cache_version.as_deref()), (strategy, Some("2")));
+        }
         let s = Settings::from_env(env(&[(BETTER_AUTH_SECRET, S), (CORS_ORIGINS, " http://a:3000/ , ,https://b")]))
             .unwrap();
         assert_eq!(s.cookies.allowed_origins, ["http://a:3000", "https://b"]);

@@ -17,7 +17,12 @@ const OUT = path.join(import.meta.dirname, 'better-auth-session-cache.json');
 
 /** One case: Better Auth started with `config`, a user signed up, the cookie cache recorded. */
 async function record({ name, strategy, secret, secrets, version, userName = 'Vector User' }) {
-  const cookieCache = { enabled: true, maxAge: 300, ...(strategy ? { strategy } : {}), ...(version ? { version } : {}) };
+  const cookieCache = {
+    enabled: true,
+    maxAge: 300,
+    ...(strategy ? { strategy } : {}),
+    ...(version ? { version } : {}),
+  };
   const ba = await startBetterAuth({ secret, secrets, session: { cookieCache } });
   try {
     const { setCookies, cookies, user } = await ba.signUp({
@@ -66,7 +71,9 @@ for (const strategy of [undefined, 'jwt', 'jwe']) {
 }
 const vectors = {
   source: 'better-auth session cookie cache, recorded by better-auth-session-cache.mjs',
-  betterAuth: JSON.parse(readFileSync(path.join(import.meta.dirname, '../../../node_modules/better-auth/package.json'), 'utf8')).version,
+  betterAuth: JSON.parse(
+    readFileSync(path.join(import.meta.dirname, '../../../node_modules/better-auth/package.json'), 'utf8'),
+  ).version,
   secrets: { old: OLD, new: NEW, ring: `2:${NEW},1:${OLD}` },
   cases,
 };

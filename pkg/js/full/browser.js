@@ -6,4 +6,4 @@ import { bind } from '../api.js';
 await glue.default({ module_or_path: new URL('../wasm/taskgate_full_bg.wasm', import.meta.url) });
 
 export const { createVerifier, verify, inspect, sign, signRevocation, refusalOf, checkSignature } = bind(glue);
-export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from '../api.js';
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS, SESSION_CACHE_STRATEGIES } from '../api.js';

@@ -11,4 +11,4 @@ glue.initSync({ module: readWasm(asset, import.meta.url, '../wasm/taskgate_full_
 export const { createVerifier, verify, inspect, sign, signRevocation, refusalOf, checkSignature } = bind(glue, {
   prepareKey: prepareNodeKey,
 });
-export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from '../api.js';
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS, SESSION_CACHE_STRATEGIES } from '../api.js';

@@ -7,4 +7,4 @@ import { bind } from '../api.js';
 glue.initSync({ module: wasmModule });
 
 export const { createVerifier, verify, inspect, sign, signRevocation, refusalOf, checkSignature } = bind(glue);
-export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS } from '../api.js';
+export { TokenError, ERROR_CODES, ERRORS, CLAIMS, LIMITS, ALGORITHMS, SESSION_CACHE_STRATEGIES } from '../api.js';
