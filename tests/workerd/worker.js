@@ -46,6 +46,20 @@ export default {
       v.free();
       return Response.json(out);
     }
+    // `authorize` of the default entry (Better Auth's session cookie cache among its inputs): each
+    // request's verdict, kept small; the session token is only ever what the claims hold.
+    if (url.pathname === '/authorize') {
+      const { keys, options, requests } = await request.json();
+      const v = createVerifier(keys, options);
+      const out = requests.map((input) => {
+        const r = v.authorize(input);
+        return r.ok
+          ? { ok: true, userId: r.verified.userId, sessionToken: r.verified.claims.session?.token }
+          : { ok: false, code: r.error.code, claim: r.error.claim ?? null, status: r.status };
+      });
+      v.free();
+      return Response.json(out);
+    }
     if (url.pathname === '/sign')
       return new Response(sign({ sub: url.searchParams.get('sub') }, env.BETTER_AUTH_SECRET));
     return new Response('not found', { status: 404 });
