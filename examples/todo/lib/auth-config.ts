@@ -47,9 +47,11 @@ export function authOptions(database: DatabaseSync = openDatabase()) {
     secret: process.env.BETTER_AUTH_SECRET,
     emailAndPassword: { enabled: true, minPasswordLength: 8, autoSignIn: true },
     session: {
-      // The session cookie cache as an HS256 JWT (`better-auth.session_data`): proxy.ts verifies
-      // it with taskgate-verify/next, so page requests need no database read.
-      cookieCache: { enabled: true, maxAge: 300, strategy: 'jwt' },
+      // The session cookie cache (`better-auth.session_data`) in Better Auth's default strategy,
+      // `compact` (signed base64url JSON): proxy.ts verifies it with taskgate-verify/next, so page
+      // requests need no database read. `strategy: 'jwt'` or `'jwe'` work too (docs/session-cache.md):
+      // tell the proxy which (`createProxy({ sessionCache })`).
+      cookieCache: { enabled: true, maxAge: 300 },
     },
     plugins: [
       // GET /api/auth/taskgate/token -> { token, expiresAt }: the bearer token the browser sends
