@@ -14,6 +14,10 @@ if up_to_date "$out/contract.js" pkg/src pkg/js pkg/Cargo.toml pkg/package.json 
   exit 0
 fi
 cargo build -q -p taskgate-cli
+# Built beside it, then put in place at once: a test or benchmark reading pkg/dist meanwhile never
+# sees it half built (or gone).
+final=$out
+out=pkg/dist.building
 rm -rf "$out"
 mkdir -p "$out/wasm" "$out/full"
 # One Wasm build: its glue and optimized module as $out/wasm/NAME.js and NAME_bg.wasm.
@@ -39,3 +43,7 @@ cp pkg/js/full/*.js "$out/full/"
 # Written last: the up-to-date check above compares against it.
 target/debug/taskgate contract --format dts > "$out/contract.d.ts"
 target/debug/taskgate contract --format js > "$out/contract.js"
+rm -rf "$final.old"
+[ -d "$final" ] && mv "$final" "$final.old"
+mv "$out" "$final"
+rm -rf "$final.old"

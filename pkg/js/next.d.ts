@@ -1,4 +1,4 @@
-import type { NextRequest, NextResponse } from 'next/server';
+import type { NextRequest, NextResponse } from 'next/server.js';
 import type { FullKeys } from './full.js';
 import type { SessionCacheStrategy, VerifyOptions } from './index.js';
 
@@ -24,6 +24,14 @@ export interface ProxyOptions {
   cookiePrefix?: string;
   /** Besides the app's own origin, origins that may send a POST/PUT/PATCH/DELETE that a cookie authenticates (else 403 `origin_not_allowed`). */
   allowedOrigins?: string[];
+  /**
+   * With `sessionCache`: when the cache cookie is missing or expired but Better Auth's session cookie is
+   * there, ask Better Auth once (`GET {authPath}/get-session`, same origin) for a fresh cache, serve the
+   * page with it and hand the browser its Set-Cookie; redirect only when the session is gone. Default `true`.
+   */
+  renewSessionCache?: boolean;
+  /** Better Auth's base path (default `/api/auth`): its routes pass through, and the renewal calls it. */
+  authPath?: string;
   /** Where pages redirect when the token is missing or bad (`?next=<path>` is added). Default `/login`. */
   loginPath?: string;
   /** Paths passed through without a token (the user id header is still removed). Default: Better Auth's `/api/auth` and below. */

@@ -2,9 +2,13 @@
 // a cookie holding a TaskGate token) in proxy.ts (Node runtime) or middleware.ts (Edge
 // runtime), pass the user id on in a request header, or refuse. Bearer and cookie parsing, the
 // Origin rule, the 401/403/500 bodies and the challenges are the crate's (`authorize`, from the
-// full Wasm build), so this answers exactly as the TaskGate Worker does.
-import { NextResponse } from 'next/server';
+// full Wasm build), so this answers exactly as the TaskGate Worker does. When Better Auth's cookie
+// cache has lapsed but its session cookie is there, the proxy asks Better Auth once for a fresh one.
+// `next/server.js`, not `next/server`: Node's ESM resolver needs the file (Next has no exports map),
+// so this module also loads outside Next (a proxy's own unit tests).
+import { NextResponse } from 'next/server.js';
 import { createVerifier, refusalOf, TokenError } from '#full';
+import { SETTINGS } from './contract.js';
 
 const DEFAULT_OWNER = /^\/api\/([^/]+)\/tasks(?:\/|$)/;
 /** @type {(p: string, prefix: string) => boolean} */
@@ -24,7 +28,11 @@ const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
  * (JSON errors instead of redirects; default: `/api/...`), `userIdHeader` (default
  * `x-user-id`; the value is percent-encoded with encodeURIComponent, since a user id may hold
  * characters a header cannot), `owner(pathname)` (the user a path belongs to; default
- * `/api/{user_id}/tasks...`).
+ * `/api/{user_id}/tasks...`), `renewSessionCache` (default `true` with `sessionCache`: when the
+ * cache cookie is missing or expired but Better Auth's session cookie is there, one call to Better
+ * Auth's `GET {authPath}/get-session` on the same origin re-issues it; the page is served with the
+ * fresh cookie, and redirected only when the session is really gone), `authPath` (Better Auth's
+ * base path, default `/api/auth`).
  *
  * @param {import('./next.js').ProxyOptions} [options]
  * @returns {ReturnType<typeof import('./next.js').createProxy>}
@@ -39,7 +47,9 @@ export function createProxy(options = {}) {
     cookiePrefix,
     allowedOrigins,
     loginPath = '/login',
-    isPublic = (p) => under(p, '/api/auth'),
+    authPath = '/api/auth',
+    renewSessionCache = Boolean(sessionCache),
+    isPublic = (p) => under(p, authPath),
     isApi = (p) => under(p, '/api'),
     userIdHeader = 'x-user-id',
     owner = (p) => {
@@ -70,6 +80,15 @@ export function createProxy(options = {}) {
       } catch (e) {
         if (!(e instanceof TokenError)) throw e;
         misconfigured = e; // weak_key / invalid_config: answered 500, as the Worker does
+        // Logged once, naming the setting at fault (never a value); the response stays generic.
+        console.error(
+          JSON.stringify({
+            level: 'error',
+            event: 'config',
+            code: 'server_misconfigured',
+            detail: misconfiguration(keys, e),
+          }),
+        );
       }
     }
     return verifier;
@@ -96,17 +115,30 @@ export function createProxy(options = {}) {
     // No verifier: its creation failed, and `misconfigured` holds why.
     if (!v) return refusal(refusalOf(/** @type {import('#full').TokenError} */ (misconfigured)));
     const pathUser = owner(pathname);
-    // Asymmetric signatures are checked by the runtime's WebCrypto (Node, Edge).
-    const result = await v.authorizeAsync({
-      authorization: request.headers.get('authorization'),
-      cookie: request.headers.get('cookie'),
-      method: request.method,
-      origin: request.headers.get('origin'),
-      // The origin the browser sees: the scheme and the Host it sent (nextUrl may name another host).
-      ownOrigin: `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`,
-      // A path whose user cannot be decoded (null) belongs to nobody: '' is never a valid `sub`.
-      pathUser: pathUser === null ? '' : pathUser,
-    });
+    /** @param {string | null} cookie */
+    const check = (cookie) =>
+      // Asymmetric signatures are checked by the runtime's WebCrypto (Node, Edge).
+      v.authorizeAsync({
+        authorization: request.headers.get('authorization'),
+        cookie,
+        method: request.method,
+        origin: request.headers.get('origin'),
+        // The origin the browser sees: the scheme and the Host it sent (nextUrl may name another host).
+        ownOrigin: `${request.nextUrl.protocol}//${request.headers.get('host') ?? request.nextUrl.host}`,
+        // A path whose user cannot be decoded (null) belongs to nobody: '' is never a valid `sub`.
+        pathUser: pathUser === null ? '' : pathUser,
+      });
+    let result = await check(request.headers.get('cookie'));
+    /** @type {string[]} Set-Cookie lines of a renewed cache, passed on to the browser. */
+    let renewed = [];
+    if (!result.ok && renewSessionCache && lapsed(result.error.code) && !request.headers.has('authorization')) {
+      const fresh = await renew(request, authPath, cookiePrefix);
+      if (fresh) {
+        renewed = fresh.setCookies;
+        headers.set('cookie', fresh.cookie);
+        result = await check(fresh.cookie);
+      }
+    }
     if (!result.ok) {
       if (api || result.status === 500) return refusal(result);
       if (result.status === 403) return new NextResponse('Forbidden', { status: 403 });
@@ -115,6 +147,69 @@ export function createProxy(options = {}) {
       return NextResponse.redirect(login);
     }
     headers.set(userIdHeader, encodeURIComponent(result.verified.userId));
-    return NextResponse.next({ request: { headers } });
+    const response = NextResponse.next({ request: { headers } });
+    for (const line of renewed) response.headers.append('set-cookie', line);
+    return response;
   };
+}
+
+/** Whether a refusal means the cache cookie lapsed (absent or expired), not that it is wrong. */
+const lapsed = (/** @type {string} */ code) => code === 'missing_token' || code === 'token_expired';
+
+/**
+ * A fresh session cookie cache from Better Auth, when its session cookie is in `request` and the
+ * session lives: one `GET {authPath}/get-session` on the request's own origin with its cookies
+ * (Better Auth re-issues the cache then). `{ cookie, setCookies }`: the request's Cookie header with
+ * the new cache in place, and the Set-Cookie lines for the browser; `undefined` otherwise.
+ * @param {import('next/server.js').NextRequest} request
+ * @param {string} authPath
+ * @param {string | undefined} cookiePrefix
+ */
+async function renew(request, authPath, cookiePrefix = 'better-auth') {
+  const cookie = request.headers.get('cookie') ?? '';
+  const names = cookie.split(';').map((/** @type {string} */ c) => c.split('=')[0].trim());
+  const sessionCookie = `${cookiePrefix}.session_token`;
+  if (!names.includes(sessionCookie) && !names.includes(`__Secure-${sessionCookie}`)) return undefined;
+  let res;
+  try {
+    res = await fetch(new URL(`${authPath}/get-session`, request.nextUrl.origin), {
+      headers: { cookie, accept: 'application/json' },
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    return undefined; // Better Auth unreachable: the caller answers as without a cache
+  }
+  const body = res.ok ? await res.json().catch(() => null) : null;
+  const setCookies = res.headers.getSetCookie();
+  if (!body?.session || setCookies.length === 0) return undefined;
+  // The request's cookies, with each one Better Auth set (the cache, maybe in chunks) put in place.
+  const jar = new Map(
+    cookie
+      .split(';')
+      .filter(Boolean)
+      .map((c) => [c.split('=')[0].trim(), c.trim()]),
+  );
+  for (const line of setCookies) {
+    const pair = line.split(';')[0];
+    const name = pair.split('=')[0].trim();
+    if (pair.slice(name.length + 1) === '') jar.delete(name);
+    else jar.set(name, pair);
+  }
+  return { cookie: [...jar.values()].join('; '), setCookies };
+}
+
+/**
+ * Why no verifier could be built, as a sentence naming the setting at fault (never its value).
+ * @param {unknown} keys the `keys` option (undefined: the environment)
+ * @param {TokenError} e
+ */
+function misconfiguration(keys, e) {
+  if (keys !== undefined) return `the keys given to createProxy: ${e.message}`;
+  const env = process.env;
+  const set = (/** @type {string} */ name) => (env[name] ?? '').trim() !== '';
+  if (!set(SETTINGS.secret) && !set(SETTINGS.secrets) && !set(SETTINGS.jwksUrl) && !set(SETTINGS.jwks)) {
+    return `${SETTINGS.secret} is not set (nor ${SETTINGS.secrets}, ${SETTINGS.jwks}, ${SETTINGS.jwksUrl})`;
+  }
+  const which = set(SETTINGS.secrets) ? SETTINGS.secrets : SETTINGS.secret;
+  return e.code === 'weak_key' ? `${which} holds a key shorter than 32 bytes` : `${which}: ${e.message}`;
 }

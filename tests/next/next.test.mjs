@@ -234,3 +234,96 @@ for (const variant of ['proxy', 'middleware']) {
     });
   });
 }
+
+// taskgate-verify/next as a user's own unit test of proxy.ts loads it: in plain Node, outside Next
+// (the installed package, and Next's `next/server.js`).
+describe('taskgate-verify/next outside Next', () => {
+  /** @type {typeof import('../../pkg/js/next.js').createProxy} */
+  let createProxy;
+  let NextRequest;
+  before(async () => {
+    ({ createProxy } = await import(path.join(APP, 'node_modules/taskgate-verify/dist/next.js')));
+    ({ NextRequest } = await import(path.join(APP, 'node_modules/next/server.js')));
+  });
+  const userOf = (res) => res.headers.get('x-middleware-request-x-user-id');
+
+  it('loads in plain Node and answers like in Next: a bearer passes, a page without one redirects', async () => {
+    const proxy = createProxy({ keys: SECRET });
+    const ok = await proxy(
+      new NextRequest('http://app.test/api/u1/tasks', {
+        headers: { authorization: `Bearer ${token('u1', { secret: SECRET })}` },
+      }),
+    );
+    assert.equal(userOf(ok), 'u1');
+    const page = await proxy(new NextRequest('http://app.test/dashboard'));
+    assert.equal(page.status, 307);
+    assert.equal(new URL(page.headers.get('location')).pathname, '/login');
+  });
+
+  it('a missing secret: a generic 500, and one log line naming the variable, never a value', async () => {
+    const saved = { ...process.env };
+    const lines = [];
+    const error = console.error;
+    console.error = (...args) => lines.push(args.join(' '));
+    try {
+      for (const name of ['BETTER_AUTH_SECRET', 'BETTER_AUTH_SECRETS', 'JWKS', 'JWKS_URL']) delete process.env[name];
+      const proxy = createProxy();
+      for (let i = 0; i < 2; i++) {
+        const r = await proxy(new NextRequest('http://app.test/api/u1/tasks'));
+        assert.equal(r.status, 500);
+        const body = await r.json();
+        assert.equal(body.code, 'server_misconfigured');
+        assert.ok(!JSON.stringify(body).includes('BETTER_AUTH'), 'the response names nothing');
+      }
+      assert.equal(lines.length, 1, lines.join('\n'));
+      const line = JSON.parse(lines[0]);
+      assert.equal(line.code, 'server_misconfigured');
+      assert.match(line.detail, /^BETTER_AUTH_SECRET is not set/);
+      process.env.BETTER_AUTH_SECRET = 'too-short-secret-value';
+      lines.length = 0;
+      await createProxy()(new NextRequest('http://app.test/api/u1/tasks'));
+      assert.match(JSON.parse(lines[0]).detail, /^BETTER_AUTH_SECRET holds a key shorter than 32 bytes$/);
+      assert.ok(!lines[0].includes('too-short-secret-value'));
+    } finally {
+      console.error = error;
+      process.env = saved;
+    }
+  });
+
+  it("a lapsed cookie cache is renewed through Better Auth's own get-session, once; a gone session redirects", async () => {
+    const ba = await startBetterAuth({ secret: SECRET, session: { cookieCache: { enabled: true, maxAge: 300 } } });
+    try {
+      const up = await ba.signUp({ email: `renew-${Date.now()}@example.com`, password: 'a-long-password-123' });
+      const jar = new CookieJar(up.setCookies);
+      // The cache lapsed: only Better Auth's session cookie is left.
+      const sessionOnly = `better-auth.session_token=${jar.get('better-auth.session_token')}`;
+      const proxy = createProxy({ keys: SECRET, sessionCache: 'compact' });
+      const before = ba.requests.length;
+      const res = await proxy(new NextRequest(`${ba.url}/tasks`, { headers: { cookie: sessionOnly } }));
+      assert.equal(res.status, 200);
+      assert.equal(userOf(res), up.user.id);
+      const calls = ba.requests.slice(before).map((r) => r.path);
+      assert.deepEqual(calls, ['/api/auth/get-session'], 'one Better Auth call');
+      const fresh = res.headers.getSetCookie().find((l) => l.startsWith('better-auth.session_data='));
+      assert.ok(fresh, 'the fresh cache goes to the browser');
+      // With the fresh cache the next request needs no call.
+      const cookie = `${sessionOnly}; ${fresh.split(';')[0]}`;
+      const again = await proxy(new NextRequest(`${ba.url}/tasks`, { headers: { cookie } }));
+      assert.equal(userOf(again), up.user.id);
+      assert.equal(ba.requests.length, before + 1);
+      // Signed out: Better Auth has no session to renew, so the page redirects to the login.
+      await ba.fetch('/api/auth/sign-out', { method: 'POST', headers: { cookie: jar.header() } });
+      const gone = await proxy(new NextRequest(`${ba.url}/tasks`, { headers: { cookie: sessionOnly } }));
+      assert.equal(gone.status, 307);
+      // A bad cache (not a lapsed one) is not renewed: 401 at once on an API path.
+      const bad = await proxy(
+        new NextRequest(`${ba.url}/api/${up.user.id}/tasks`, {
+          headers: { cookie: `${sessionOnly}; better-auth.session_data=x` },
+        }),
+      );
+      assert.equal(bad.status, 401);
+    } finally {
+      await ba.close();
+    }
+  });
+});

@@ -77,7 +77,8 @@ pub fn hint(code: ErrorCode) -> String {
     match code {
         E::MissingToken => "Send the token (`Authorization: Bearer <token>`), or paste one.".into(),
         E::MalformedToken => "A JWT is three base64url segments (header.payload.signature) without padding \
-            or spaces; header and payload must be JSON objects without repeated names."
+            or spaces; header and payload must be JSON objects without repeated names. A session cookie cache \
+            must be in the strategy configured (BETTER_AUTH_SESSION_CACHE: compact, jwt or jwe)."
             .into(),
         E::TokenTooLarge => {
             format!("Tokens may be at most {DEFAULT_MAX_TOKEN_LEN} bytes (by default): carry less in the claims.")
@@ -96,12 +97,13 @@ pub fn hint(code: ErrorCode) -> String {
             "\"nbf\" or \"iat\" lies in the future: check the issuer's clock, or allow a leeway.".into()
         }
         E::MissingClaim => "Add the claim: \"exp\" and \"sub\" are required (a Better Auth session cookie \
-            cache has no \"sub\": accept it with BETTER_AUTH_SESSION_CACHE=true)."
+            cache has no \"sub\": accept it with BETTER_AUTH_SESSION_CACHE=<its strategy>: compact, jwt or jwe)."
             .into(),
         E::InvalidClaim => format!(
             "Fix the claim: times are numbers of seconds (0 to {MAX_NUMERIC_DATE}), \"sub\" a non-empty string \
              of at most {MAX_SUB_CHARS} characters, \"user_id\" equal to \"sub\", \"jti\"/\"email\" strings; \
-             in a session cookie cache, \"session.userId\" equal to \"user.id\"."
+             in a session cookie cache, \"session.userId\" equal to \"user.id\" and \"version\" the configured \
+             BETTER_AUTH_SESSION_CACHE_VERSION."
         ),
         E::InvalidIssuer => "\"iss\" must equal the configured issuer (JWT_ISSUER).".into(),
         E::InvalidAudience => "\"aud\" must be (or contain) the configured audience (JWT_AUDIENCE).".into(),
