@@ -1,7 +1,18 @@
-// The token inspector: decode, explain and (optionally) verify a token, in this page only.
-// It uses the npm package's browser build (./pkg/browser.js); it makes no network request
-// of its own. Token text is only ever put in the page with textContent, never as HTML.
-import { createVerifier, inspect, sign, TokenError, CLAIMS, ERRORS, ALGORITHMS } from './pkg/full/browser.js';
+// The token inspector: decode, explain and (optionally) verify a token, or a Better Auth session
+// cookie (its cookie cache, in any strategy), in this page only. It uses the npm package's browser
+// build (./pkg/full/browser.js); it makes no network request of its own. Token text is only ever
+// put in the page with textContent, never as HTML; a session's live key (session.token) is never
+// shown: the package hands out every claims set with it redacted.
+import {
+  createVerifier,
+  inspect,
+  sign,
+  TokenError,
+  CLAIMS,
+  ERRORS,
+  ALGORITHMS,
+  SESSION_CACHE_STRATEGIES,
+} from './pkg/full/browser.js';
 
 const $ = (id) => document.getElementById(id);
 const TIME = new Set(['exp', 'nbf', 'iat']);
@@ -9,6 +20,27 @@ const TIME = new Set(['exp', 'nbf', 'iat']);
 const ASYMMETRIC = Object.keys(ALGORITHMS).filter((a) => ALGORITHMS[a]);
 /** What to do about an error code: the crate's hint. */
 const fix = (code) => ERRORS[code]?.hint ?? '';
+
+/**
+ * The page's clock, in seconds: fixed by `?now=SECONDS` in the address (tests, and a cookie
+ * recorded earlier: Better Auth's cookie cache lives minutes), else the system's.
+ */
+const FIXED_NOW = (() => {
+  const n = Number(new URLSearchParams(location.search).get('now'));
+  return Number.isSafeInteger(n) && n > 0 ? n : undefined;
+})();
+const nowSeconds = () => FIXED_NOW ?? Date.now() / 1000;
+
+/** What each strategy of Better Auth's session cookie cache is, and what reading it here takes. */
+const STRATEGY_NOTES = {
+  compact:
+    "compact, Better Auth's default: base64url JSON with an HMAC-SHA256 signature. This page shows it only once the secret has checked that signature: enter the secret below.",
+  jwt: 'jwt: an HS256 JWT. Decoded here without the secret (its session key hidden); enter the secret below to verify it.',
+  jwe: 'jwe: encrypted (dir + A256CBC-HS512). Nothing in it can be read without the secret: enter the secret below.',
+};
+
+/** A cookie of Better Auth's session cache in a Cookie header: `[__Secure-]{prefix}.session_data[.N]=`. */
+const SESSION_DATA = /(?:^|;)\s*(?:__Secure-)?([^=;\s]+)\.session_data(?:\.\d+)?=/;
 
 /** "3 h 12 min", "45 s", "2 d 4 h": the two largest units. */
 export function span(seconds) {
@@ -105,7 +137,7 @@ function renderClaims() {
   body.replaceChildren();
   const p = current?.payload;
   if (!p || typeof p !== 'object') return;
-  const now = Date.now() / 1000;
+  const now = nowSeconds();
   const names = [...CLAIMS.filter((n) => n in p), ...Object.keys(p).filter((n) => !CLAIMS.includes(n))];
   for (const name of names) {
     const v = p[name];
@@ -129,35 +161,142 @@ function renderClaims() {
   }
 }
 
-function render() {
-  const token = $('token').value.trim();
-  renderSegments(token);
-  $('verdict').replaceChildren();
-  if (!token) {
-    current = null;
-    $('header').textContent = '—';
-    $('payload').textContent = '—';
-    $('status').textContent = 'Paste a token to start.';
-    $('claims').tBodies[0].replaceChildren();
-    $('warnings').replaceChildren(el('li', 'None yet.', 'muted'));
-    return;
-  }
-  current = inspect(token, options());
-  // A Better Auth session cookie cache is judged by its own rules (section 3.3).
-  if (current.sessionCache) current = inspect(token, { ...options(), sessionCache: true });
-  $('header').textContent = pretty(current.header, current.headerText);
-  $('payload').textContent = pretty(current.payload, current.payloadText);
-  const first = current.problems[0];
+const cookieMode = () => $('mode-cookie').checked;
+
+/** Shows an inspection: header, payload, the first problem, the claims. */
+function showInspection(i) {
+  current = i;
+  $('header').textContent = pretty(i.header, i.headerText);
+  $('payload').textContent = pretty(i.payload, i.payloadText);
+  const first = i.problems[0];
   $('status').textContent = first
     ? `TaskGate would refuse it: ${first.code}${first.claim ? ` (${first.claim})` : ''}.`
     : 'Well-formed. Verify with the secret to check the signature.';
   renderClaims();
-  const list = warningsFor(current);
+}
+
+function showWarnings(list) {
   $('warnings').replaceChildren(
     ...(list.length ? list.map((w) => el('li', w.text, w.kind)) : [el('li', 'None.', 'muted')]),
   );
+}
+
+function render() {
+  const text = $('token').value.trim();
+  $('verdict').replaceChildren();
+  current = null;
+  $('segments').replaceChildren();
+  $('header').textContent = '—';
+  $('payload').textContent = '—';
+  $('claims').tBodies[0].replaceChildren();
+  if (!text) {
+    $('status').textContent = cookieMode() ? 'Paste a session cookie to start.' : 'Paste a token to start.';
+    $('warnings').replaceChildren(el('li', 'None yet.', 'muted'));
+    return;
+  }
+  if (cookieMode()) renderCookie(text);
+  else renderToken(text);
   if ($('secret').value) runVerify();
 }
+
+function renderToken(token) {
+  renderSegments(token);
+  let i = inspect(token, options());
+  // A Better Auth session cookie cache is judged by its own rules (section 3.3).
+  if (i.sessionCache) i = inspect(token, { ...options(), sessionCache: true });
+  showInspection(i);
+  const list = warningsFor(i);
+  if (SESSION_DATA.test(token.replace(/^cookie:\s*/i, ''))) {
+    list.unshift({ kind: 'warn', text: 'This is a Cookie header: choose "A Better Auth session cookie" above.' });
+  }
+  showWarnings(list);
+}
+
+/**
+ * The pasted text as a Cookie header for the verifier's `authorize` (a bare value becomes the
+ * `better-auth.session_data` cookie), the cookie prefix it names, and the cookie's value.
+ */
+function cookieInput(text) {
+  const t = text.replace(/^cookie:\s*/i, '').trim();
+  const m = SESSION_DATA.exec(t);
+  if (m) return { header: t, prefix: m[1], value: cookieValue(t, m[1]) };
+  // `name=value` pairs without the session cache's cookie (base64url has no '=' but padding).
+  if (/=[^=]|;/.test(t)) return { header: t, prefix: undefined, value: '' };
+  return { header: `better-auth.session_data=${t}`, prefix: undefined, value: t };
+}
+
+/**
+ * The session cache cookie's value in `header`, whole or its chunks joined, for decoding a `jwt`
+ * one and naming its shape only: the verdict is the verifier's own reading of the header.
+ */
+function cookieValue(header, prefix) {
+  const jar = new Map();
+  for (const pair of header.split(';')) {
+    const at = pair.indexOf('=');
+    const name = pair.slice(0, at).trim();
+    if (at > 0 && !jar.has(name))
+      jar.set(
+        name,
+        pair
+          .slice(at + 1)
+          .trim()
+          .replace(/^"|"$/g, ''),
+      );
+  }
+  for (const secure of ['__Secure-', '']) {
+    const name = `${secure}${prefix}.session_data`;
+    if (jar.get(name)) return jar.get(name);
+    let joined = '';
+    for (let i = 0; jar.has(`${name}.${i}`); i++) joined += jar.get(`${name}.${i}`);
+    if (joined) return joined;
+  }
+  return '';
+}
+
+/** The strategy a value looks like (a hint only: the verifier reads the strategy picked). */
+function shapeOf(value) {
+  const n = value.split('.').length;
+  return n === 5 ? 'jwe' : n === 3 ? 'jwt' : n === 1 ? 'compact' : null;
+}
+
+function renderCookie(text) {
+  const strategy = $('strategy').value;
+  const input = cookieInput(text);
+  const list = [];
+  if (!input.value) {
+    const none = 'This Cookie header has no better-auth.session_data cookie (nor its chunks).';
+    $('status').textContent = none;
+    list.push({ kind: 'problem', text: none });
+  } else if (strategy === 'jwt') {
+    renderSegments(input.value);
+    showInspection(inspect(input.value, { ...options(), sessionCache: 'jwt', sessionCacheVersion: cacheVersion() }));
+    list.push(
+      ...current.problems.map((p) => ({
+        kind: 'problem',
+        text: `${p.code}${p.claim ? ` (${p.claim})` : ''}: ${p.message}`,
+      })),
+    );
+  } else {
+    $('status').textContent =
+      strategy === 'jwe'
+        ? 'Encrypted (jwe): enter the secret below to read and verify it.'
+        : 'A compact cookie: enter the secret below to check its signature and see the session.';
+  }
+  const shape = input.value && shapeOf(input.value);
+  if (shape && shape !== strategy) {
+    list.push({
+      kind: 'warn',
+      text: `It has the shape of the "${shape}" strategy, not "${strategy}": pick the strategy your app sets (session.cookieCache.strategy).`,
+    });
+  }
+  list.push({
+    kind: 'note',
+    text: 'Better Auth\'s live session key (session.token) is never shown here: the verified claims carry "[redacted]" in its place. TaskGate reads this cookie where BETTER_AUTH_SESSION_CACHE names its strategy.',
+  });
+  showWarnings(list);
+}
+
+const cacheVersion = () => $('cache-version').value.trim() || undefined;
 
 function options() {
   const leeway = Number.parseInt($('leeway').value || '0', 10);
@@ -165,42 +304,74 @@ function options() {
     issuer: $('issuer').value.trim() || undefined,
     audience: $('audience').value.trim() || undefined,
     leeway: Number.isInteger(leeway) ? leeway : 0,
+    now: FIXED_NOW,
   };
 }
 
 function runVerify() {
   const box = $('verdict');
-  const token = $('token').value.trim();
+  const text = $('token').value.trim();
   const secret = $('secret').value;
+  const cookie = cookieMode() ? cookieInput(text) : null;
   let result;
   try {
     if (!secret && !$('jwks').value.trim())
-      throw new TokenError('invalid_config', undefined, 'enter a secret (or a JWK Set) to verify');
+      throw new TokenError(
+        'invalid_config',
+        undefined,
+        cookie ? 'enter the secret to read and verify the cookie' : 'enter a secret (or a JWK Set) to verify',
+      );
     // A session cookie cache is verified by its own rules (section 3.3), as where it is enabled;
     // an asymmetric token against the pasted JWK Set, with the issuer/audience as its iss/aud.
     const jwks = $('jwks').value.trim();
     const keys = jwks ? { ...(secret ? toObject(keysFrom('secret')) : {}), jwks } : keysFrom('secret');
     const o = options();
-    const v = createVerifier(keys, {
-      ...o,
-      jwksIssuer: o.issuer,
-      jwksAudience: o.audience,
-      sessionCache: Boolean(current?.sessionCache),
-    });
-    try {
-      result = { ok: true, user: v.verify(token).userId };
-    } finally {
-      v.free();
+    const common = { ...o, jwksIssuer: o.issuer, jwksAudience: o.audience };
+    if (cookie) {
+      // The cookie as the API reads it from a request: the strategy picked, its version, and
+      // the prefix the pasted header names (chunks joined by the verifier).
+      const v = createVerifier(keys, {
+        ...common,
+        sessionCache: $('strategy').value,
+        sessionCacheVersion: cacheVersion(),
+        cookiePrefix: cookie.prefix,
+      });
+      try {
+        const r = v.authorize({ cookie: cookie.header });
+        result = r.ok
+          ? { ok: true, user: r.verified.userId, claims: r.verified.claims, header: r.verified.header }
+          : { ok: false, code: r.error.code, claim: r.error.claim, message: r.error.message };
+      } finally {
+        v.free();
+      }
+    } else {
+      const v = createVerifier(keys, { ...common, sessionCache: Boolean(current?.sessionCache) });
+      try {
+        result = { ok: true, user: v.verify(text).userId };
+      } finally {
+        v.free();
+      }
     }
   } catch (e) {
     if (!(e instanceof TokenError)) throw e;
     result = { ok: false, code: e.code, claim: e.claim, message: e.message };
   }
+  if (cookie) showCookieVerdict(result, cookie);
   const div = el('div', undefined, `box ${result.ok ? 'ok' : 'bad'}`);
   div.id = 'verdict-box';
   if (result.ok) {
     div.append(el('strong', 'Verified.'), ' User id: ', el('span', result.user, 'code'));
     div.querySelector('.code').id = 'verified-user';
+    if (cookie) {
+      const session = result.claims.session;
+      const id = session && typeof session === 'object' ? session.id : undefined;
+      div.append(
+        el(
+          'p',
+          `A session of Better Auth's cookie cache (strategy ${$('strategy').value})${typeof id === 'string' ? `, session id ${id}` : ''}: its claims are under Decoded and Claims, its live key (session.token) redacted.`,
+        ),
+      );
+    }
   } else {
     const code = el('span', result.code, 'code');
     code.id = 'verdict-code';
@@ -210,6 +381,24 @@ function runVerify() {
     div.append(el('p', `How to fix: ${fix(result.code)}`));
   }
   box.replaceChildren(div);
+}
+
+/** A cookie's verdict in the decoded panels: the verified claims (key redacted), or the refusal. */
+function showCookieVerdict(result, cookie) {
+  if (result.ok) {
+    const times = {};
+    for (const c of TIME) {
+      const t = result.claims[c];
+      times[c] = typeof t === 'number' && Number.isFinite(t) ? new Date(t * 1000) : null;
+    }
+    current = { header: result.header, payload: result.claims, times };
+    $('header').textContent = pretty(result.header);
+    $('payload').textContent = pretty(result.claims);
+    $('status').textContent = `Verified: a session of user ${result.user}.`;
+    renderClaims();
+  } else if (cookie.value) {
+    $('status').textContent = `TaskGate would refuse it: ${result.code}${result.claim ? ` (${result.claim})` : ''}.`;
+  }
 }
 
 /** Keys as an object, to add a JWK Set beside them. */
@@ -263,7 +452,7 @@ function mint(event) {
 
 function tick() {
   if (!current?.payload) return;
-  const now = Date.now() / 1000;
+  const now = nowSeconds();
   for (const td of document.querySelectorAll('td[data-claim]')) {
     const claim = td.dataset.claim;
     td.textContent = relative(claim, current.payload[claim], now);
@@ -297,6 +486,8 @@ $('show-secret').addEventListener('click', () => {
 $('mint-form').addEventListener('submit', mint);
 $('fetch-jwks').addEventListener('click', fetchJwks);
 $('use-minted').addEventListener('click', () => {
+  $('mode-token').checked = true;
+  setMode();
   $('token').value = $('minted-token').value;
   if (!$('secret').value) {
     $('secret').value = $('mint-secret').value;
@@ -305,6 +496,37 @@ $('use-minted').addEventListener('click', () => {
   render();
   $('token').focus();
 });
+
+/** Token or cookie: the field's label and the cookie's options follow the choice. */
+function setMode() {
+  const cookie = cookieMode();
+  $('cookie-options').hidden = !cookie;
+  $('token-label').textContent = cookie
+    ? "Paste or drop the session cookie's value (better-auth.session_data), or a whole Cookie header"
+    : 'Paste or drop a JWT';
+  $('token').placeholder = cookie
+    ? 'better-auth.session_data=eyJzZXNzaW9uIjp7...  (or the value alone)'
+    : 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIuLi4ifQ.signature';
+  $('strategy-note').textContent = STRATEGY_NOTES[$('strategy').value] ?? '';
+}
+for (const s of SESSION_CACHE_STRATEGIES) {
+  const o = el('option', s === SESSION_CACHE_STRATEGIES[0] ? `${s} (Better Auth's default)` : s);
+  o.value = s;
+  $('strategy').append(o);
+}
+for (const id of ['mode-token', 'mode-cookie', 'strategy']) {
+  $(id).addEventListener('change', () => {
+    setMode();
+    render();
+  });
+}
+$('cache-version').addEventListener('input', render);
+if (FIXED_NOW !== undefined) {
+  $('clock-note').textContent =
+    `The clock is fixed at ${new Date(FIXED_NOW * 1000).toISOString()} (?now=${FIXED_NOW} in the address).`;
+  $('clock-note').hidden = false;
+}
+setMode();
 setInterval(tick, 1000);
 document.body.dataset.ready = 'true';
 render();

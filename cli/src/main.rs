@@ -1,8 +1,10 @@
 //! `taskgate`: mint, inspect and verify TaskGate tokens by hand.
 //!
 //! Secrets and settings come from the environment (`BETTER_AUTH_SECRETS`,
-//! `BETTER_AUTH_SECRET`, `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_LEEWAY_SECONDS`) or, for what the
-//! environment lacks, from `.dev.vars` (or `--env-file FILE`), the file `wrangler dev` reads.
+//! `BETTER_AUTH_SECRET`, `JWT_ISSUER`, `JWT_AUDIENCE`, `JWT_LEEWAY_SECONDS`,
+//! `BETTER_AUTH_SESSION_CACHE`, `BETTER_AUTH_SESSION_CACHE_VERSION`, `BETTER_AUTH_COOKIE_PREFIX`)
+//! or, for what the environment lacks, from `.dev.vars` (or `--env-file FILE`), the file
+//! `wrangler dev` reads.
 
 mod config;
 mod contract;
@@ -12,6 +14,9 @@ use std::process::ExitCode;
 
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
+use taskgate_verify::host::cookie::{DEFAULT_COOKIE_PREFIX, session_cache_cookie};
+use taskgate_verify::host::settings::BETTER_AUTH_COOKIE_PREFIX;
+use taskgate_verify::session_cache::SessionCache;
 use taskgate_verify::{Verifier, inspect, now, sign_claims};
 
 const USAGE: &str = "\
@@ -20,6 +25,11 @@ usage:
       print a token for <user-id>, signed with the current key
   taskgate verify [TOKEN] [--env-file FILE]
       verify TOKEN (or standard input); print its claims, or the error code and exit 1
+  taskgate verify-cookie [VALUE] [--strategy compact|jwt|jwe] [--version V] [--env-file FILE]
+      verify Better Auth's session cookie cache: VALUE (or standard input) is the cookie's value
+      or a whole Cookie header (its better-auth.session_data cookie, chunks joined); the strategy
+      is --strategy, else BETTER_AUTH_SESSION_CACHE; print the session's claims (its key
+      redacted), or the error code and exit 1
   taskgate verify-batch --now SECONDS [--env-file FILE]
       read JSON-string tokens, one per line, from standard input; print one JSON line each:
       {ok: true, sub} or {ok: false, code, claim} (for differential tests)
@@ -120,6 +130,50 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 }
             }
         }
+        Some("verify-cookie") => {
+            let text = token_arg(&positional)?;
+            let cfg = cfg()?;
+            let mut settings = cfg.options()?;
+            settings.session_cache = match option(&options, "strategy") {
+                Some(s) => SessionCache::parse(&s.trim().to_ascii_lowercase())
+                    .ok_or(format!("--strategy: compact, jwt or jwe, not {s}"))?,
+                None if settings.accept_session_cache => settings.session_cache,
+                None => {
+                    return Err("verify-cookie needs the strategy: --strategy compact|jwt|jwe, or \
+                                BETTER_AUTH_SESSION_CACHE in the environment or the env file"
+                        .into());
+                }
+            };
+            settings.accept_session_cache = true;
+            if let Some(v) = option(&options, "version") {
+                settings.session_cache_version = Some(v.trim()).filter(|v| !v.is_empty()).map(str::to_owned);
+            }
+            // Hidden, for tests: the cookie cache lives minutes (maxAge), recorded cookies longer.
+            let now = option(&options, "now")
+                .map(|n| n.parse::<u64>().map_err(|_| format!("--now: not a number: {n}")))
+                .transpose()?
+                .unwrap_or_else(now);
+            let prefix = cfg.var(BETTER_AUTH_COOKIE_PREFIX).map(|p| p.trim().to_owned()).filter(|p| !p.is_empty());
+            let prefix = prefix.as_deref().unwrap_or(DEFAULT_COOKIE_PREFIX);
+            let value = session_cookie_value(&text, prefix);
+            let strategy = settings.session_cache.as_str();
+            let verifier = Verifier::new(cfg.keys()?, settings).map_err(|e| e.to_string())?;
+            match verifier.verify_session_cache(&value, now, |t| verifier.verify(t, now)) {
+                Ok(claims) => {
+                    // Every claims set the crate hands out has session.token redacted.
+                    let payload: Value = serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
+                    let out =
+                        json!({ "valid": true, "user_id": claims.sub(), "strategy": strategy, "claims": payload });
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    Ok(ExitCode::SUCCESS)
+                }
+                Err(e) => {
+                    let out = json!({ "valid": false, "code": e.code().as_str(), "claim": e.claim_name(), "detail": e.to_string() });
+                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+                    Ok(ExitCode::FAILURE)
+                }
+            }
+        }
         Some("verify-batch") => {
             let cfg = cfg()?;
             let verifier = Verifier::new(cfg.keys()?, cfg.options()?).map_err(|e| e.to_string())?;
@@ -185,6 +239,26 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         }
         Some(other) => Err(format!("unknown command: {other}")),
         None => Err("no command".into()),
+    }
+}
+
+/// The session cache cookie's value in `text`: `text` itself, or, when it is a `Cookie` header
+/// (`name=value` pairs, maybe after `Cookie:`), its `{prefix}.session_data` cookie (also
+/// `__Secure-`, chunks joined), else nothing (then `missing_token`). A bare value has no `;`
+/// and no `=` but base64 padding.
+fn session_cookie_value(text: &str, prefix: &str) -> String {
+    let text = text.trim();
+    let header = match text.get(..7) {
+        Some(name) if name.eq_ignore_ascii_case("cookie:") => text[7..].trim(),
+        _ => text,
+    };
+    if header.contains(';') || header.trim_end_matches('=').contains('=') {
+        session_cache_cookie(header, prefix).unwrap_or_else(|| {
+            eprintln!("taskgate: no {prefix}.session_data cookie in the Cookie header");
+            String::new()
+        })
+    } else {
+        header.to_owned()
     }
 }
 

@@ -10,6 +10,7 @@ import { WorkerServer, ROOT } from '../lib/worker.mjs';
 import { launch } from '../lib/browser.mjs';
 import { token, now, b64url, NEW_SECRET, OLD_SECRET, SECRET } from '../lib/tokens.mjs';
 import { call } from '../lib/http.mjs';
+import { ERRORS } from '../../pkg/dist/contract.js';
 
 const ARTIFACTS = path.join(ROOT, 'tests/artifacts');
 let server, browser, page;
@@ -89,6 +90,125 @@ describe('token inspector', () => {
     } finally {
       await ba.close();
     }
+  });
+
+  describe('cookie mode: Better Auth session cookies a real Better Auth wrote, in each strategy', () => {
+    const vectors = JSON.parse(
+      readFileSync(path.join(ROOT, 'crate-verify/tests/vectors/better-auth-session-cache.json'), 'utf8'),
+    );
+    const WRONG = 'a-different-secret-0123456789-abcdefghij';
+    // One vector of each strategy: compact as a whole Cookie header in chunks, jwt under a
+    // rotated ring, jwe as the bare value.
+    const cases = [
+      { name: 'default-large', paste: 'cookieHeader' },
+      { name: 'jwt-ring', paste: 'value' },
+      { name: 'jwe-old', paste: 'value' },
+    ].map(({ name, paste: what }) => ({ ...vectors.cases.find((c) => c.name === name), what }));
+    let cookiePage;
+    const cookieRequests = [];
+    before(async () => {
+      cookiePage = await browser.newPage({ viewport: { width: 1200, height: 1400 } });
+      cookiePage.on('request', (r) =>
+        cookieRequests.push({ url: r.url(), body: r.postData() ?? '', headers: r.headers() }),
+      );
+      cookiePage.on('pageerror', (e) => pageErrors.push(String(e)));
+    });
+    after(() => cookiePage?.close());
+
+    /** Everything in the page: its text (hidden parts too), and every field's value but the pasted cookie's. */
+    const shown = () =>
+      cookiePage.evaluate(
+        () =>
+          document.body.textContent +
+          [...document.querySelectorAll('input, textarea')]
+            .filter((e) => e.id !== 'token')
+            .map((e) => e.value)
+            .join(' '),
+      );
+    async function verifyCookie(secret, ring) {
+      await cookiePage.fill('#secret', secret);
+      await cookiePage.setChecked('#secret-is-ring', ring);
+      await cookiePage.click('#verify');
+      await cookiePage.waitForSelector('#verdict-box');
+      return cookiePage.evaluate(() => ({
+        user: document.querySelector('#verified-user')?.textContent ?? null,
+        code: document.querySelector('#verdict-code')?.textContent ?? null,
+        text: document.querySelector('#verdict-box').textContent,
+      }));
+    }
+
+    for (const c of cases) {
+      it(`${c.strategy} (${c.name}): verified with its secret, the session key never shown; a wrong secret is invalid_signature`, async () => {
+        // Its cookie lives 300 s: the page's clock is set a minute after it was made.
+        await cookiePage.goto(`${server.url}/?now=${c.madeAt + 60}`);
+        await cookiePage.waitForSelector('body[data-ready="true"]', { timeout: 20_000 });
+        assert.match(await cookiePage.textContent('#clock-note'), new RegExp(`now=${c.madeAt + 60}`));
+        await cookiePage.check('#mode-cookie');
+        assert.equal(await cookiePage.inputValue('#strategy'), 'compact', "Better Auth's default first");
+        await cookiePage.selectOption('#strategy', c.strategy);
+        await cookiePage.fill('#token', c[c.what]);
+        // Without the secret: a jwt one is decoded (its key redacted); compact and jwe say they need it.
+        if (c.strategy === 'jwt') {
+          assert.match(await cookiePage.textContent('#payload'), /\[redacted\]/);
+          assert.match(await cookiePage.textContent('#payload'), new RegExp(c.userId));
+        } else {
+          assert.equal(await cookiePage.textContent('#payload'), '—');
+          assert.match(await cookiePage.textContent('#status'), /enter the secret/);
+          assert.match(await cookiePage.textContent('#strategy-note'), c.strategy === 'jwe' ? /encrypted/ : /secret/);
+        }
+        assert.ok(!(await shown()).includes(c.sessionToken), 'the session key is not shown before verifying');
+
+        const ring = c.ring === vectors.secrets.ring;
+        const v = await verifyCookie(c.ring, ring);
+        assert.equal(v.user, c.userId, v.text);
+        assert.match(await cookiePage.textContent('#status'), /Verified/);
+        const payload = await cookiePage.textContent('#payload');
+        assert.match(payload, /"token": "\[redacted\]"/);
+        assert.match(payload, new RegExp(`"userId": "${c.userId}"`));
+        assert.ok(!(await shown()).includes(c.sessionToken), 'the session key is never shown');
+        await cookiePage.screenshot({
+          path: path.join(ARTIFACTS, `inspector-cookie-${c.strategy}.png`),
+          fullPage: true,
+        });
+
+        const bad = await verifyCookie(WRONG, false);
+        assert.equal(bad.code, 'invalid_signature', bad.text);
+        assert.ok(bad.text.includes(`How to fix: ${ERRORS.invalid_signature.hint}`), bad.text);
+        assert.ok(!(await shown()).includes(c.sessionToken));
+      });
+    }
+
+    it('a cookie of another strategy than the one picked is refused, with a hint of its shape', async () => {
+      const c = cases[0];
+      await cookiePage.selectOption('#strategy', 'jwe');
+      await cookiePage.fill('#token', c.cookieHeader);
+      assert.match(await cookiePage.textContent('#warnings'), /shape of the "compact" strategy, not "jwe"/);
+      // Configured, never guessed: read as a JWE, a compact cookie is not one.
+      assert.equal((await verifyCookie(c.ring, false)).code, 'malformed_token');
+      await cookiePage.selectOption('#strategy', 'compact');
+      assert.equal((await verifyCookie(c.ring, false)).user, c.userId);
+      await cookiePage.fill('#token', 'theme=dark; other=1');
+      assert.match(await cookiePage.textContent('#status'), /no better-auth.session_data cookie/);
+      assert.equal((await verifyCookie(c.ring, false)).code, 'missing_token');
+      // The cookie's fields fit a narrow screen too.
+      await cookiePage.setViewportSize({ width: 380, height: 900 });
+      const overflow = await cookiePage.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(overflow <= 1, `horizontal overflow ${overflow}px`);
+      await cookiePage.screenshot({ path: path.join(ARTIFACTS, 'inspector-cookie-narrow.png'), fullPage: true });
+    });
+
+    it('no request of the cookie page carries a cookie, a session key or a secret', () => {
+      assert.ok(cookieRequests.length >= 4);
+      const secrets = [vectors.secrets.old, vectors.secrets.new, WRONG, 'eyJ', ...cases.map((c) => c.sessionToken)];
+      for (const r of cookieRequests) {
+        assert.ok(r.url.startsWith(server.url), r.url);
+        const text = `${r.url} ${r.body} ${JSON.stringify(r.headers)}`;
+        for (const s of secrets) assert.ok(!text.includes(s), `${r.url} carries ${s.slice(0, 6)}…`);
+      }
+      assert.deepEqual(pageErrors, []);
+    });
   });
 
   it('an EdDSA token is verified against a pasted JWK Set, with the issuer and audience', async () => {
