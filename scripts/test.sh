@@ -89,6 +89,8 @@ app() {
   bash scripts/build-pkg.sh
   step "The todo app (examples/todo): next build + next start with Better Auth, the Worker under wrangler dev, in headless Chromium (screenshots in tests/artifacts/)"
   node_tests 20 --test-reporter=spec tests/app/app.test.mjs
+  step "The Next.js recipe (docs/nextjs.md): a fresh app from the page's code blocks, built, started and used in Chromium"
+  node_tests 15 --test-reporter=spec tests/recipe/recipe.test.mjs
 }
 
 pkg() {
