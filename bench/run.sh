@@ -26,6 +26,10 @@ node bench/asym-tokens.mjs > "$out/asym-tokens.json"
 cargo run -q --release --manifest-path bench/rust/Cargo.toml -- $smoke --asymmetric "$out/asym-tokens.json" > "$out/native-asymmetric.json"
 node bench/node/bench.mjs $smoke --asymmetric "$out/asym-tokens.json" > "$out/node-asymmetric.json"
 node bench/workerd/verify-cost-asym.mjs $smoke --asymmetric "$out/asym-tokens.json" > "$out/workerd-asymmetric.json"
+echo "[bench] session cookie cache strategies (Better Auth compact, jwt, jwe): native, Node vs getCookieCache, workerd" >&2
+cargo run -q --release --manifest-path bench/rust/Cargo.toml -- $smoke --session-cache > "$out/native-session-cache.json"
+node --disable-warning=ExperimentalWarning bench/node/session-cache.mjs $smoke > "$out/node-session-cache.json"
+node --disable-warning=ExperimentalWarning bench/workerd/session-cache.mjs $smoke > "$out/workerd-session-cache.json"
 echo "[bench] revocation: sign-out to the API's first refusal (real Better Auth, wrangler dev)" >&2
 PATH="$PWD/node_modules/.bin:$PATH" node bench/revocation.mjs $smoke 2>/dev/null > "$out/revocation.json"
 echo "[bench] sizes" >&2

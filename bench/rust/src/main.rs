@@ -1,13 +1,15 @@
 //! taskgate-bench-native: HS256 verification of one ~400-byte token by taskgate-verify,
 //! jsonwebtoken and jwt-simple, against a floor of HMAC-SHA256 alone; with `--asymmetric FILE`
 //! instead, EdDSA, ES256 and RS256 tokens by taskgate-verify and jsonwebtoken against the
-//! RustCrypto signature check alone.
+//! RustCrypto signature check alone; with `--session-cache`, Better Auth's session cookie cache
+//! in each strategy (`compact`, `jwt`, `jwe`) next to an HS256 token of the same length.
 //!
 //! Prints a table to stderr and one JSON document to stdout. See README.md.
 
 mod asymmetric;
 mod cases;
 mod counting;
+mod session_cache;
 
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -17,7 +19,8 @@ use serde::Serialize;
 #[global_allocator]
 static ALLOCATOR: counting::Counting = counting::Counting;
 
-const USAGE: &str = "usage: taskgate-bench-native [--smoke] [--rounds R] [--iterations N] [--asymmetric FILE]";
+const USAGE: &str =
+    "usage: taskgate-bench-native [--smoke] [--rounds R] [--iterations N] [--asymmetric FILE | --session-cache]";
 /// Default rounds; each library is timed once per round, libraries interleaved.
 const DEFAULT_ROUNDS: usize = 15;
 /// Default verifications per library per round: ~20 ms for taskgate-verify here (6 ms for the
@@ -26,6 +29,9 @@ const DEFAULT_ITERATIONS: u64 = 20_000;
 /// Default verifications per library per round with `--asymmetric`: ~8 ms for EdDSA here, ~13 ms
 /// for RS256 (~40 ms with jsonwebtoken), ~50 ms for ES256.
 const DEFAULT_ASYMMETRIC_ITERATIONS: u64 = 200;
+/// Default verifications per case per round with `--session-cache`: ~10 ms for a `compact` cookie
+/// here, ~20 ms for a `jwe` one.
+const DEFAULT_SESSION_CACHE_ITERATIONS: u64 = 5_000;
 
 /// What to run.
 #[derive(Debug, PartialEq)]
@@ -34,12 +40,16 @@ struct Config {
     iterations: u64,
     /// `--asymmetric FILE`: the asymmetric part, on the tokens of FILE, instead of HS256.
     asymmetric: Option<String>,
+    /// `--session-cache`: the session cookie cache part instead of HS256.
+    session_cache: bool,
 }
 
 /// Parses `--smoke` (1 round of 10), `--rounds R` and `--iterations N` (both at least 1), and
-/// `--asymmetric FILE` (then N defaults to [`DEFAULT_ASYMMETRIC_ITERATIONS`]).
+/// `--asymmetric FILE` (then N defaults to [`DEFAULT_ASYMMETRIC_ITERATIONS`]) or `--session-cache`
+/// (then [`DEFAULT_SESSION_CACHE_ITERATIONS`]).
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> {
     let (mut rounds, mut iterations, mut smoke, mut asymmetric) = (None, None, false, None);
+    let mut session_cache = false;
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| args.next().ok_or(format!("{flag} needs a value"));
         let count = |flag: &str, value: String| -> Result<u64, String> {
@@ -50,18 +60,27 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Config, String> 
             "--rounds" => rounds = Some(count("--rounds", value("--rounds")?)? as usize),
             "--iterations" => iterations = Some(count("--iterations", value("--iterations")?)?),
             "--asymmetric" => asymmetric = Some(value("--asymmetric")?),
+            "--session-cache" => session_cache = true,
             "-h" | "--help" => return Err(USAGE.into()),
             _ => return Err(format!("unknown argument {arg:?}\n{USAGE}")),
         }
     }
-    let default_iterations = if asymmetric.is_some() { DEFAULT_ASYMMETRIC_ITERATIONS } else { DEFAULT_ITERATIONS };
+    if session_cache && asymmetric.is_some() {
+        return Err(format!("--asymmetric and --session-cache are two runs\n{USAGE}"));
+    }
+    let default_iterations = match (&asymmetric, session_cache) {
+        (Some(_), _) => DEFAULT_ASYMMETRIC_ITERATIONS,
+        (None, true) => DEFAULT_SESSION_CACHE_ITERATIONS,
+        (None, false) => DEFAULT_ITERATIONS,
+    };
     Ok(if smoke {
-        Config { rounds: 1, iterations: 10, asymmetric }
+        Config { rounds: 1, iterations: 10, asymmetric, session_cache }
     } else {
         Config {
             rounds: rounds.unwrap_or(DEFAULT_ROUNDS),
             iterations: iterations.unwrap_or(default_iterations),
             asymmetric,
+            session_cache,
         }
     })
 }
@@ -104,6 +123,9 @@ fn run() -> Result<(), String> {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| e.to_string())?.as_secs();
     if let Some(path) = &config.asymmetric {
         return run_asymmetric(&config, path, now);
+    }
+    if config.session_cache {
+        return run_session_cache(&config);
     }
     let token = cases::token(now)?;
     let cases = cases::all(&token, now)?;
@@ -166,6 +188,52 @@ fn run_asymmetric(config: &Config, path: &str, now: u64) -> Result<(), String> {
     eprint!("{}", asymmetric_table(&rows, config));
     println!("{}", asymmetric_json(&rows, config));
     Ok(())
+}
+
+/// The session cookie cache part: per strategy, the vector cookie and the HS256 token of its
+/// length, every case interleaved in one set of rounds.
+fn run_session_cache(config: &Config) -> Result<(), String> {
+    let all = session_cache::all()?;
+    let (meta, cases): (Vec<_>, Vec<_>) = all.into_iter().map(|c| ((c.strategy, c.token_bytes), c.case)).unzip();
+    let rows = measure(&cases, config)?;
+    let rows: Vec<(&str, usize, Row)> =
+        meta.into_iter().zip(rows).map(|((strategy, bytes), row)| (strategy, bytes, row)).collect();
+    eprint!("{}", session_cache_table(&rows, config));
+    println!("{}", session_cache_json(&rows, config));
+    Ok(())
+}
+
+/// The session cookie cache table: per strategy, ns per verification of the cookie and of the
+/// HS256 token of its length, and the cookie's cost as a multiple of the token's.
+fn session_cache_table(rows: &[(&str, usize, Row)], config: &Config) -> String {
+    let mut out = format!(
+        "Session cookie cache (Better Auth's cookies, verified at their madeAt) vs an HS256 token of the same length, {} rounds x {} iterations (ns per verify; median, min, max over rounds)\n",
+        config.rounds, config.iterations
+    );
+    out += &format!(
+        "{:<8} {:<42} {:>6} {:>9} {:>9} {:>9} {:>10} {:>7} {:>7}\n",
+        "strategy", "case", "bytes", "median", "min", "max", "vs token", "allocs", "bytes"
+    );
+    for (strategy, _) in session_cache::STRATEGIES {
+        let group: Vec<&(&str, usize, Row)> = rows.iter().filter(|r| r.0 == strategy).collect();
+        let Some(token) = group.last() else { continue };
+        let token = token.2.median();
+        for (_, length, row) in &group {
+            out += &format!(
+                "{:<8} {:<42} {:>6} {:>9.0} {:>9.0} {:>9.0} {:>9.2}x {:>7} {:>7}\n",
+                strategy,
+                row.name,
+                length,
+                row.median(),
+                row.min(),
+                row.max(),
+                row.median() / token,
+                row.allocs,
+                row.alloc_bytes
+            );
+        }
+    }
+    out
 }
 
 /// The human-readable report: ns per verification, ratios to taskgate-verify, allocations.
@@ -307,6 +375,39 @@ fn asymmetric_json(rows: &[(&str, usize, Row)], config: &Config) -> String {
     serde_json::to_string(&report).expect("a report always serializes")
 }
 
+/// The session cookie cache report, one line: `{"suite":"native-session-cache","rounds","iterations",
+/// "rows":[{"strategy","token_bytes","name","version","median_ns","min_ns","max_ns","allocs","alloc_bytes"}]}`.
+#[derive(Serialize)]
+struct SessionCacheReport<'a> {
+    suite: &'static str,
+    rounds: usize,
+    iterations: u64,
+    rows: Vec<SessionCacheRow<'a>>,
+}
+
+/// One case for one strategy in [`SessionCacheReport`]; nanoseconds rounded to 0.1.
+#[derive(Serialize)]
+struct SessionCacheRow<'a> {
+    strategy: &'a str,
+    token_bytes: usize,
+    #[serde(flatten)]
+    row: JsonRow<'a>,
+}
+
+fn session_cache_json(rows: &[(&str, usize, Row)], config: &Config) -> String {
+    let rows = rows
+        .iter()
+        .map(|(strategy, token_bytes, row)| SessionCacheRow { strategy, token_bytes: *token_bytes, row: json_row(row) })
+        .collect();
+    let report = SessionCacheReport {
+        suite: "native-session-cache",
+        rounds: config.rounds,
+        iterations: config.iterations,
+        rows,
+    };
+    serde_json::to_string(&report).expect("a report always serializes")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -321,6 +422,7 @@ mod tests {
             rounds,
             iterations,
             asymmetric: asymmetric.map(Into::into),
+            session_cache: false,
         };
         assert_eq!(parse(&[]), Ok(config(DEFAULT_ROUNDS, DEFAULT_ITERATIONS, None)));
         assert_eq!(parse(&["--smoke"]), Ok(config(1, 10, None)));
@@ -338,6 +440,26 @@ mod tests {
         assert!(parse(&["--rounds"]).is_err());
         assert!(parse(&["--asymmetric"]).is_err());
         assert!(parse(&["--fast"]).is_err());
+        let session_cache = |rounds, iterations| Config { session_cache: true, ..config(rounds, iterations, None) };
+        assert_eq!(parse(&["--session-cache"]), Ok(session_cache(DEFAULT_ROUNDS, DEFAULT_SESSION_CACHE_ITERATIONS)));
+        assert_eq!(parse(&["--smoke", "--session-cache"]), Ok(session_cache(1, 10)));
+        assert!(parse(&["--session-cache", "--asymmetric", "a.json"]).is_err());
+    }
+
+    /// Every session cache case accepts its cookie (or token) and refuses it with a changed
+    /// character; each HS256 token is as long as its cookie, within 3 bytes.
+    #[test]
+    fn every_session_cache_case_verifies_its_cookie() {
+        let cases = session_cache::all().unwrap();
+        assert_eq!(cases.len(), 2 * session_cache::STRATEGIES.len());
+        for pair in cases.chunks(2) {
+            let (cookie, token) = (&pair[0], &pair[1]);
+            assert_eq!(cookie.strategy, token.strategy);
+            assert!((cookie.token_bytes..=cookie.token_bytes + 3).contains(&token.token_bytes), "{}", cookie.strategy);
+        }
+        for c in &cases {
+            (c.case.check)().unwrap_or_else(|e| panic!("{} {}: {e}", c.strategy, c.case.name));
+        }
     }
 
     /// The hardcoded versions are the ones Cargo.lock resolved.
