@@ -109,7 +109,7 @@ function warningsFor(i) {
     if (i.sessionCache) {
       out.push({
         kind: 'note',
-        text: 'A Better Auth session cookie cache (session.cookieCache.strategy "jwt"): the user is session.userId. TaskGate accepts it only where enabled (BETTER_AUTH_SESSION_CACHE=true); its live session key (session.token) is hidden here.',
+        text: 'A Better Auth session cookie cache as a JWS (session.cookieCache.strategy "jwt"): the user is session.userId. TaskGate accepts it only where enabled (BETTER_AUTH_SESSION_CACHE=jwt); its live session key (session.token) is hidden here.',
       });
     } else if (p.sub === undefined) {
       out.push({ kind: 'warn', text: 'No "sub": TaskGate takes the user id from it.' });
