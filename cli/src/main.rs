@@ -116,19 +116,9 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             let token = token_arg(&positional)?;
             let cfg = cfg()?;
             let verifier = Verifier::new(cfg.keys()?, cfg.options()?).map_err(|e| e.to_string())?;
-            match verifier.verify_now(&token) {
-                Ok(claims) => {
-                    let payload: Value = serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
-                    let out = json!({ "valid": true, "user_id": claims.sub(), "kid": claims.kid(), "claims": payload });
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    let out = json!({ "valid": false, "code": e.code().as_str(), "claim": e.claim_name(), "detail": e.to_string() });
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+            let result = verifier.verify_now(&token);
+            let kid = result.as_ref().ok().map(|c| json!(c.kid()));
+            Ok(print_verdict(result, ("kid", kid.unwrap_or(Value::Null))))
         }
         Some("verify-cookie") => {
             let text = token_arg(&positional)?;
@@ -158,21 +148,8 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
             let value = session_cookie_value(&text, prefix);
             let strategy = settings.session_cache.as_str();
             let verifier = Verifier::new(cfg.keys()?, settings).map_err(|e| e.to_string())?;
-            match verifier.verify_session_cache(&value, now, |t| verifier.verify(t, now)) {
-                Ok(claims) => {
-                    // Every claims set the crate hands out has session.token redacted.
-                    let payload: Value = serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
-                    let out =
-                        json!({ "valid": true, "user_id": claims.sub(), "strategy": strategy, "claims": payload });
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => {
-                    let out = json!({ "valid": false, "code": e.code().as_str(), "claim": e.claim_name(), "detail": e.to_string() });
-                    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
-                    Ok(ExitCode::FAILURE)
-                }
-            }
+            let result = verifier.verify_session_cache(&value, now, |t| verifier.verify(t, now));
+            Ok(print_verdict(result, ("strategy", json!(strategy))))
         }
         Some("verify-batch") => {
             let cfg = cfg()?;
@@ -246,6 +223,24 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 /// (`name=value` pairs, maybe after `Cookie:`), its `{prefix}.session_data` cookie (also
 /// `__Secure-`, chunks joined), else nothing (then `missing_token`). A bare value has no `;`
 /// and no `=` but base64 padding.
+/// Prints the verdict of `verify` and `verify-cookie` as JSON: `{valid, user_id, <extra>, claims}`
+/// (the claims as the crate hands them out: `session.token` redacted), or `{valid: false, code,
+/// claim, detail}`; the exit code says which.
+fn print_verdict(result: taskgate_verify::Result<taskgate_verify::Claims>, (name, extra): (&str, Value)) -> ExitCode {
+    let (out, code) = match result {
+        Ok(claims) => {
+            let payload: Value = serde_json::from_str(claims.payload_json()).unwrap_or(Value::Null);
+            (json!({ "valid": true, "user_id": claims.sub(), name: extra, "claims": payload }), ExitCode::SUCCESS)
+        }
+        Err(e) => (
+            json!({ "valid": false, "code": e.code().as_str(), "claim": e.claim_name(), "detail": e.to_string() }),
+            ExitCode::FAILURE,
+        ),
+    };
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+    code
+}
+
 fn session_cookie_value(text: &str, prefix: &str) -> String {
     let text = text.trim();
     let header = match text.get(..7) {

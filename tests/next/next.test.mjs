@@ -4,12 +4,12 @@
 import { before, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT, freePort } from '../lib/worker.mjs';
 import { token, now, b64url } from '../lib/tokens.mjs';
 import { startBetterAuth, CookieJar } from '../lib/better-auth.mjs';
+import { installPacked } from '../lib/packed.mjs';
 import { taskgate } from '../../pkg/dist/better-auth.js';
 import { jwt } from 'better-auth/plugins';
 
@@ -19,16 +19,8 @@ const SECRET = 'next-test-secret-0123456789-abcdefghijklm';
 const ENV = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', PATH: `${ROOT}/node_modules/.bin:${process.env.PATH}` };
 
 before(() => {
-  // Install the packed tarball into the fixture's node_modules (what `npm install <tgz>` does; no deps).
-  const dir = mkdtempSync(path.join(tmpdir(), 'taskgate-next-'));
-  const file = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', dir], { cwd: path.join(ROOT, 'pkg') }),
-  )[0].filename;
-  const target = path.join(APP, 'node_modules/taskgate-verify');
-  rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  execFileSync('tar', ['xzf', path.join(dir, file), '-C', target, '--strip-components=1']);
-  rmSync(dir, { recursive: true, force: true });
+  // Install the packed tarball into the fixture's node_modules.
+  installPacked(APP);
 });
 
 for (const variant of ['proxy', 'middleware']) {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, it } from 'node:test';
 import { launch } from '../lib/browser.mjs';
+import { installPacked } from '../lib/packed.mjs';
 import { freePort, ROOT, WorkerServer } from '../lib/worker.mjs';
 
 const DOC = path.join(ROOT, 'docs/nextjs.md');
@@ -76,15 +77,7 @@ before(async () => {
   writeFileSync(path.join(APP, 'tsconfig.json'), `${JSON.stringify(CREATE_NEXT_APP_TSCONFIG, null, 2)}\n`);
   execFileSync('cp', ['-al', path.join(ROOT, 'examples/todo/node_modules'), path.join(APP, 'node_modules')]);
   // Step 1: the package from its tarball.
-  const packDir = mkdtempSync(path.join(tmpdir(), 'taskgate-recipe-'));
-  const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: path.join(ROOT, 'pkg') }),
-  )[0].filename;
-  const target = path.join(APP, 'node_modules/taskgate-verify');
-  rmSync(target, { recursive: true, force: true });
-  mkdirSync(target, { recursive: true });
-  execFileSync('tar', ['xzf', path.join(packDir, packed), '-C', target, '--strip-components=1']);
-  rmSync(packDir, { recursive: true, force: true });
+  installPacked(APP);
 
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
