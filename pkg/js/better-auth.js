@@ -333,8 +333,11 @@ export const taskgate = (options = {}) => {
             // A session created in the second of a user-wide revocation (change-password makes
             // one): its tokens need iat >= that revocation's `before`, so wait for that second.
             const before = await outbox.userRevokedUntil(String(user.id));
-            const wait = before * 1000 - Date.now();
-            if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+            // A loop: a timer may fire a millisecond before Date.now() reaches its time (seen in CI:
+            // the token then had iat = before - 1 and was born revoked).
+            while (Date.now() < before * 1000) {
+              await new Promise((resolve) => setTimeout(resolve, before * 1000 - Date.now() + 1));
+            }
           }
           const now = Math.floor(Date.now() / 1000);
           const sessionEnds = Math.floor(new Date(session.expiresAt).getTime() / 1000);
