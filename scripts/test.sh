@@ -74,9 +74,14 @@ wasm() {
 e2e() {
   step "Worker: release build (worker-build)"
   bash scripts/build-worker.sh
-  step "End-to-end: the task API under a real wrangler dev with local D1"
-  # node_modules/.bin first: Node 22 for wrangler; explicit file paths (no globbing by node).
-  node_tests 20 --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
+  # The same API suite against each store (TASK_STORE: tests/lib/worker.mjs passes it on).
+  for store in d1 durable-object; do
+    step "End-to-end: the task API under a real wrangler dev, TASK_STORE=$store"
+    # node_modules/.bin first: Node 22 for wrangler; explicit file paths (no globbing by node).
+    TASK_STORE=$store node_tests 20 --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
+  done
+  step "End-to-end: moving a user's tasks between the stores (POST /admin/moves)"
+  node_tests 10 --test-reporter=dot tests/stores/moves.test.mjs
   step "End-to-end: a real Better Auth (its plugin token, its session cookie cache) with the Worker under wrangler dev"
   node_tests 25 --test-concurrency=2 --test-reporter=dot tests/better-auth/*.test.mjs
   step "End-to-end: the token inspector page in headless Chromium (screenshots in tests/artifacts/)"
@@ -88,7 +93,10 @@ app() {
   bash scripts/build-worker.sh
   bash scripts/build-pkg.sh
   step "The todo app (examples/todo): next build + next start with Better Auth, the Worker under wrangler dev, in headless Chromium (screenshots in tests/artifacts/)"
-  node_tests 20 --test-reporter=spec tests/app/app.test.mjs
+  for store in d1 durable-object; do
+    echo "TASK_STORE=$store"
+    TASK_STORE=$store node_tests 20 --test-reporter=spec tests/app/app.test.mjs
+  done
   step "The Next.js recipe (docs/nextjs.md): a fresh app from the page's code blocks, built, started and used in Chromium"
   node_tests 15 --test-reporter=spec tests/recipe/recipe.test.mjs
 }

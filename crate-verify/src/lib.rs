@@ -56,8 +56,10 @@ pub use alg::Algorithm;
 pub use codec::time::{MAX_NUMERIC_DATE, NumericDate};
 pub use error::{Claim, Error, ErrorCode, Result};
 pub use host::inspect::{Inspection, inspect};
-pub use host::sign::{DEFAULT_LIFETIME, sign_claims, sign_json, sign_revocation};
-pub use rules::claims::{Claims, REVOCATION_AUDIENCE, REVOCATION_TYP, SESSION_CACHE_AUDIENCE};
+pub use host::sign::{DEFAULT_LIFETIME, sign_claims, sign_json, sign_revocation, sign_service};
+pub use rules::claims::{
+    ADMIN_AUDIENCE, ADMIN_TYP, Claims, REVOCATION_AUDIENCE, REVOCATION_TYP, SESSION_CACHE_AUDIENCE, Service,
+};
 #[cfg(feature = "std")]
 pub use rules::clock::now;
 pub use rules::keys::{Key, KeyRing};

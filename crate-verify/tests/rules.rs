@@ -160,6 +160,28 @@ cases! {
         let plain = token(r#"{"alg":"HS256","typ":"JWT"}"#, r#"{"aud":"taskgate:revocations","exp":1700000030}"#);
         assert_eq!(code(v.verify_revocation(&plain, NOW, None)), Err((ErrorCode::UnsupportedHeader, None)));
     }
+    fn an_admin_token_is_accepted_only_at_admin_routes_and_no_other_token_there() {
+        use taskgate_verify::Service;
+        let keys = ring("1:test-secret-0123456789-abcdefghijklmn");
+        let v = Verifier::new(keys.clone(), Options::default()).unwrap();
+        let admin = taskgate_verify::sign_service(&keys, Service::Admin, NOW);
+        let code = |r: Result<(), taskgate_verify::Error>| r.map_err(|e| (e.code(), e.claim()));
+        assert_eq!(v.verify_service(Service::Admin, &admin, NOW + 59, None), Ok(()));
+        assert_eq!(code(v.verify_service(Service::Admin, &admin, NOW + 60, None)), Err((ErrorCode::TokenExpired, Some(Claim::Exp))));
+        // Not a user's token, not a revocation token; neither of those is one.
+        assert_eq!(v.verify(&admin, NOW).unwrap_err().code(), ErrorCode::UnsupportedHeader);
+        assert_eq!(code(v.verify_revocation(&admin, NOW, None)), Err((ErrorCode::UnsupportedHeader, None)));
+        let revocation = taskgate_verify::sign_revocation(&keys, NOW);
+        assert_eq!(code(v.verify_service(Service::Admin, &revocation, NOW, None)), Err((ErrorCode::UnsupportedHeader, None)));
+        assert_eq!(code(v.verify_service(Service::Admin, &claims(VALID), NOW, None)), Err((ErrorCode::UnsupportedHeader, None)));
+        // Its own audience: the admin typ with the revocations' audience is refused.
+        let typ = r#"{"alg":"HS256","typ":"taskgate-admin+jwt"}"#;
+        let mixed = token(typ, r#"{"aud":"taskgate:revocations","exp":1700000030}"#);
+        let v2 = verifier(Options::default());
+        assert_eq!(code(v2.verify_service(Service::Admin, &mixed, NOW, None)), Err((ErrorCode::InvalidAudience, Some(Claim::Aud))));
+        let own = token(typ, r#"{"aud":"taskgate:admin","exp":1700000030}"#);
+        assert_eq!(code(v2.verify_service(Service::Admin, &own, NOW, None)), Ok(()));
+    }
 
     // ---------- keys and options ----------
     fn key_under_32_bytes_is_weak() {

@@ -165,6 +165,18 @@ describe('POST /revocations takes only a revocation token', () => {
   });
 });
 
+/** Whether this run's Worker keeps tasks (and revocations) in one Durable Object per user. */
+const OBJECT_STORE = process.env.TASK_STORE === 'durable-object';
+
+/** Polls `check` every 100 ms for up to 10 s. */
+async function until(check, what) {
+  const deadline = Date.now() + 10_000;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `${what}: not within 10 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe('revocations are kept', () => {
   it('across a Worker restart, and until `until`: then the scheduled purge forgets them', async () => {
     const u = 'keep-u';
@@ -174,7 +186,12 @@ describe('revocations are kept', () => {
         { sid: 'old', sub: u, until: now() - 1 },
       ],
     });
-    expectRevoked(await list(u, userToken(u, 'old')), 'an entry past its until still refuses until it is purged');
+    if (OBJECT_STORE) {
+      // Each user's object forgets its own entries with an alarm set for the earliest `until`.
+      await until(async () => (await list(u, userToken(u, 'old'))).status === 200, 'the alarm purged the old entry');
+    } else {
+      expectRevoked(await list(u, userToken(u, 'old')), 'an entry past its until still refuses until it is purged');
+    }
     await server.kill();
     await server.launch();
     expectRevoked(await list(u, userToken(u, 'kept')), 'after a restart');

@@ -65,7 +65,10 @@ export class WorkerServer {
     this.config = path.join(this.dir, 'wrangler.toml');
     this.state = path.join(this.dir, 'state');
     this.migrations = migrate ?? toml === undefined;
-    writeFileSync(this.config, toml ?? testConfig({ CORS_ORIGINS: 'http://localhost:3000', ...vars }));
+    // TASK_STORE in the test run's environment picks the store of every TaskGate Worker it starts
+    // (scripts/test.sh runs the API and app suites once per store).
+    const store = process.env.TASK_STORE ? { TASK_STORE: process.env.TASK_STORE } : {};
+    writeFileSync(this.config, toml ?? testConfig({ CORS_ORIGINS: 'http://localhost:3000', ...store, ...vars }));
     for (const [rel, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(this.dir, rel)), { recursive: true });
       writeFileSync(path.join(this.dir, rel), text);

@@ -1,6 +1,7 @@
 //! The Worker's settings, read from its environment once per isolate (not per request), by the
 //! crate's settings rules (`taskgate_verify::host::settings`): the verifier, and which cookies may
-//! authenticate and from which origins (also the CORS list).
+//! authenticate and from which origins (also the CORS list); and the Worker's own: which store
+//! keeps the tasks (`TASK_STORE`).
 
 use std::sync::OnceLock;
 
@@ -8,6 +9,8 @@ use taskgate_verify::Verifier;
 use taskgate_verify::host::cookie::CookiePolicy;
 use taskgate_verify::host::settings::{CORS_ORIGINS, KeySource, Settings, origins, present};
 use worker::Env;
+
+use crate::store::{Backend, TASK_STORE};
 
 /// Everything the Worker needs that comes from its environment.
 pub struct Config {
@@ -19,6 +22,8 @@ pub struct Config {
     /// Where to fetch the JWK Set of asymmetric tokens (`JWKS_URL`, or Better Auth's), when it
     /// is not given inline.
     pub jwks_url: Option<String>,
+    /// Where the tasks are kept (`TASK_STORE`; D1 when unset).
+    pub store: Backend,
 }
 
 impl Config {
@@ -37,8 +42,13 @@ static CONFIG: OnceLock<Config> = OnceLock::new();
 pub fn get(env: &Env) -> &'static Config {
     CONFIG.get_or_init(|| {
         let var = |name: &str| present(env.var(name).ok().map(|v| v.to_string()));
-        match Settings::from_env(var) {
-            Ok(settings) => Config {
+        let store = Backend::parse(var(TASK_STORE).as_deref()).ok_or_else(|| {
+            let names: Vec<&str> = Backend::ALL.iter().map(|(_, name)| *name).collect();
+            format!("{TASK_STORE} must be one of: {}", names.join(", "))
+        });
+        match store.and_then(|store| Settings::from_env(var).map(|s| (store, s)).map_err(|e| e.to_string())) {
+            Ok((store, settings)) => Config {
+                store,
                 cookies: settings.cookies.clone(),
                 verifier: Ok(settings.verifier()),
                 jwks_url: match &settings.key_source {
@@ -49,10 +59,10 @@ pub fn get(env: &Env) -> &'static Config {
             Err(e) => {
                 worker::console_error!(
                     "{}",
-                    serde_json::json!({ "level": "error", "event": "config", "code": "server_misconfigured", "detail": e.to_string() })
+                    serde_json::json!({ "level": "error", "event": "config", "code": "server_misconfigured", "detail": e })
                 );
                 let cookies = CookiePolicy { allowed_origins: origins(var(CORS_ORIGINS).as_deref()), ..CookiePolicy::default() };
-                Config { verifier: Err(e.to_string()), cookies, jwks_url: None }
+                Config { verifier: Err(e), cookies, jwks_url: None, store: Backend::default() }
             }
         }
     })

@@ -3,7 +3,8 @@
 //! The TaskGate task API on Cloudflare Workers and D1. Every task route is authenticated by
 //! [`taskgate_verify`] running inside this Worker. The shape: a route table ([`route`]) picks
 //! an endpoint; [`handlers`] translate HTTP ([`request`], [`response`]) to calls on a
-//! [`store::TaskStore`] (the D1 store, which holds every SQL statement in [`store`]); every error
+//! [`store::TaskStore`] (D1, or one Durable Object per user: `TASK_STORE`; every SQL statement is in
+//! [`store`]); every error
 //! is one [`error::ApiError`], rendered once.
 //!
 //! Authentication ([`auth`]) is the crate's rules over the request's credential; for asymmetric
@@ -32,6 +33,9 @@ use worker::{Context, Date, Env, Request, Response, ScheduleContext, ScheduledEv
 
 use crate::error::ApiError;
 use crate::route::{Method, Route};
+
+/// The object store's class, exported to the runtime (`wrangler.toml`: `USER_TASKS`).
+pub use crate::store::object::UserTasks;
 
 /// The Worker's entry point: route, answer, add CORS and security headers, log one line.
 #[event(fetch)]

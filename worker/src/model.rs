@@ -1,7 +1,8 @@
 //! The task's priority (the task's JSON is built by SQLite: see `store/sql.rs`).
 
-/// A task's priority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A task's priority (in the store's messages by its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Priority {
     /// low
     Low,

@@ -1,6 +1,8 @@
 //! The list query (`GET /tasks?status=&sort=&order=&q=&priority=&tag=&limit=&offset=`),
 //! validated. Pure: no Worker types and no SQL (the store turns it into SQL).
 
+use serde::{Deserialize, Serialize};
+
 use crate::error::{ApiError, Fields};
 use crate::input::fields::TAG_MAX;
 use crate::model::Priority;
@@ -15,7 +17,7 @@ pub const Q_MAX: usize = 200;
 pub const OFFSET_MAX: u64 = 1 << 31;
 
 /// `status=`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Status {
     /// `all` (the default).
     All,
@@ -26,7 +28,7 @@ pub enum Status {
 }
 
 /// `sort=`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Sort {
     /// `created` (the default).
     Created,
@@ -40,8 +42,8 @@ pub enum Sort {
     Priority,
 }
 
-/// A validated list query.
-#[derive(Debug, Clone, PartialEq)]
+/// A validated list query (also the Durable Object store's message: `crate::store::object`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListQuery {
     /// `status=`.
     pub status: Status,

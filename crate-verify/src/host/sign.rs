@@ -7,7 +7,7 @@ use base64::Engine as _;
 use serde_json::{Map, Value};
 
 use crate::codec::b64::B64;
-use crate::rules::claims::{REVOCATION_AUDIENCE, REVOCATION_TYP};
+use crate::rules::claims::Service;
 use crate::rules::keys::KeyRing;
 use crate::rules::limits::MAX_REVOCATION_TOKEN_SECONDS;
 
@@ -21,17 +21,23 @@ pub fn sign_json(keys: &KeyRing, payload_json: &str) -> String {
 }
 
 /// A revocation token (contract section 4) for `POST /revocations`, issued at `now`: typ
-/// [`REVOCATION_TYP`], `aud` [`REVOCATION_AUDIENCE`], `exp` a minute ahead, no user.
+/// [`crate::REVOCATION_TYP`], `aud` [`crate::REVOCATION_AUDIENCE`], `exp` a minute ahead, no user.
 pub fn sign_revocation(keys: &KeyRing, now: u64) -> String {
+    sign_service(keys, Service::Revocations, now)
+}
+
+/// A token of `service` issued at `now`: its `typ` and `aud` ([`Service`]), `exp` a minute
+/// ahead, no user.
+pub fn sign_service(keys: &KeyRing, service: Service, now: u64) -> String {
     let exp = now.saturating_add(MAX_REVOCATION_TOKEN_SECONDS);
     let mut payload = String::from(r#"{"aud":""#);
-    payload.push_str(REVOCATION_AUDIENCE);
+    payload.push_str(service.audience());
     payload.push_str(r#"","iat":"#);
     push_decimal(&mut payload, now);
     payload.push_str(r#","exp":"#);
     push_decimal(&mut payload, exp);
     payload.push('}');
-    sign_typed(keys, REVOCATION_TYP, &payload)
+    sign_typed(keys, service.typ(), &payload)
 }
 
 /// `n` in decimal, without the formatting machinery (it would weigh on the npm package's Wasm).

@@ -32,9 +32,9 @@ pub(crate) struct Kind {
     pub asymmetric: bool,
     /// `typ` is the JWKS-signed session cookie cache's: its `aud` is [`SESSION_CACHE_AUDIENCE`].
     pub session_cache_typ: bool,
-    /// A revocation token (contract section 4, [`REVOCATION_TYP`]): its `aud` is
-    /// [`REVOCATION_AUDIENCE`], its `exp` at most a minute ahead, and it has no user.
-    pub revocation: bool,
+    /// A service token ([`Service`]: a revocation token, contract section 4, or an admin token):
+    /// its `aud` is the service's, its `exp` at most a minute ahead, and it has no user.
+    pub service: Option<Service>,
     /// Opened from a `compact` or `jwe` session cookie cache: only a session cookie cache's
     /// claims set (a `session`, no `sub`) is accepted.
     pub session_cache_cookie: bool,
@@ -44,6 +44,39 @@ pub(crate) struct Kind {
 pub const REVOCATION_TYP: &str = "taskgate-revocation+jwt";
 /// The `aud` of a revocation token.
 pub const REVOCATION_AUDIENCE: &str = "taskgate:revocations";
+/// The `typ` of an admin token, the bearer of the Worker's admin routes (`POST /admin/moves`).
+pub const ADMIN_TYP: &str = "taskgate-admin+jwt";
+/// The `aud` of an admin token.
+pub const ADMIN_AUDIENCE: &str = "taskgate:admin";
+
+/// A token a server sends to the Worker, naming no user: signed like a user's token, its own
+/// `typ` and `aud`, `exp` at most a minute ahead. Each is refused everywhere but its routes, and a
+/// user's token is refused there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Service {
+    /// Better Auth's plugin telling the Worker which sessions ended (`POST /revocations`).
+    Revocations,
+    /// An operator's tool (`POST /admin/moves`).
+    Admin,
+}
+
+impl Service {
+    /// The token's `typ`.
+    pub const fn typ(self) -> &'static str {
+        match self {
+            Service::Revocations => REVOCATION_TYP,
+            Service::Admin => ADMIN_TYP,
+        }
+    }
+
+    /// The token's `aud`.
+    pub const fn audience(self) -> &'static str {
+        match self {
+            Service::Revocations => REVOCATION_AUDIENCE,
+            Service::Admin => ADMIN_AUDIENCE,
+        }
+    }
+}
 
 /// A string value inside a [`Claims`] buffer, or its unescaped copy when it had escapes.
 #[derive(Clone, Debug)]
@@ -174,7 +207,7 @@ impl Claims {
         let leeway = u64::from(options.leeway);
         let exp = numeric_date(raw.exp, Claim::Exp)?;
         match exp {
-            None if options.require_exp || session_cache.is_some() || kind.revocation => {
+            None if options.require_exp || session_cache.is_some() || kind.service.is_some() => {
                 return Err(Error::about(ErrorCode::MissingClaim, Claim::Exp));
             }
             // Expired when now >= exp + leeway.
@@ -200,8 +233,8 @@ impl Claims {
             }
         }
 
-        if kind.revocation {
-            // At most a minute ahead: a stolen revocation token is of little use for long.
+        if kind.service.is_some() {
+            // At most a minute ahead: a stolen service token is of little use for long.
             let horizon = now.saturating_add(MAX_REVOCATION_TOKEN_SECONDS).saturating_add(leeway);
             if exp.is_some_and(|exp| !exp.at_or_before(horizon)) {
                 return Err(Error::about(ErrorCode::InvalidClaim, Claim::Exp));
@@ -444,7 +477,7 @@ fn issuer_and_audience<'a>(
         return Err(Error::about(ErrorCode::InvalidIssuer, Claim::Iss));
     }
     let want_aud = match kind {
-        Kind { revocation: true, .. } => Some(REVOCATION_AUDIENCE),
+        Kind { service: Some(service), .. } => Some(service.audience()),
         Kind { session_cache_typ: true, .. } => Some(SESSION_CACHE_AUDIENCE),
         Kind { asymmetric: true, .. } => options.audience.as_deref().or(options.jwks_audience.as_deref()),
         _ => options.audience.as_deref(),

@@ -12,7 +12,7 @@ use crate::codec::json;
 use crate::error::{Error, ErrorCode, Result};
 #[cfg(feature = "jwks")]
 use crate::keyset::jwks::{KeySet, SetKey};
-use crate::rules::claims::{Claims, Kind, REVOCATION_TYP, Text};
+use crate::rules::claims::{Claims, Kind, Service, Text};
 use crate::rules::keys::KeyRing;
 use crate::rules::options::Options;
 
@@ -40,18 +40,18 @@ pub struct Header<'a> {
     pub(crate) kid: Option<&'a RawValue>,
     /// Whether `typ` says it is Better Auth's JWKS-signed session cookie cache.
     pub session_cache: bool,
-    /// Whether it is a revocation token ([`REVOCATION_TYP`], checked as one).
-    pub revocation: bool,
+    /// The service whose token it is, when checked as one ([`Service::typ`]).
+    pub service: Option<Service>,
 }
 
-/// What a token is checked as: a user's token (every task route), or a revocation token (the
-/// bearer of `POST /revocations`). Neither is ever accepted as the other.
+/// What a token is checked as: a user's token (every task route), or a service's (the bearer of
+/// `POST /revocations`, of the admin routes). None is ever accepted as another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Purpose {
     /// A user's token: `typ` absent or `JWT` (or the JWKS-signed cookie cache's).
     User,
-    /// A revocation token: `typ` exactly [`REVOCATION_TYP`].
-    Revocation,
+    /// A service's token: `typ` exactly the service's.
+    Service(Service),
 }
 
 impl Header<'_> {
@@ -144,15 +144,22 @@ impl Verifier {
     }
 
     /// Verifies the bearer token of `POST /revocations` (contract section 4): `typ` exactly
-    /// [`REVOCATION_TYP`], signed like a user's token (the ring's key, or a key of `set`), `aud`
+    /// [`crate::REVOCATION_TYP`], signed like a user's token (the ring's key, or a key of `set`), `aud`
     /// [`crate::REVOCATION_AUDIENCE`], `exp` required and at most a minute ahead; it names no
     /// user. A user's token is refused here (`unsupported_header`), and this one everywhere else.
     #[cfg(feature = "jwks")]
     pub fn verify_revocation(&self, token: &str, now: u64, set: Option<&KeySet>) -> Result<()> {
+        self.verify_service(Service::Revocations, token, now, set)
+    }
+
+    /// Verifies the bearer token of a route of `service` ([`Service`]): `typ` exactly
+    /// [`Service::typ`], `aud` [`Service::audience`], otherwise as [`Verifier::verify_revocation`].
+    #[cfg(feature = "jwks")]
+    pub fn verify_service(&self, service: Service, token: &str, now: u64, set: Option<&KeySet>) -> Result<()> {
         let asymmetric = |header: &Header<'_>, input: &[u8], sig: &[u8]| {
             by_key_set(set, header, input, sig, |key, message, signature| key.verify(key.alg(), message, signature))
         };
-        self.check(token, now, Purpose::Revocation, asymmetric).map(|_| ())
+        self.check(token, now, Purpose::Service(service), asymmetric).map(|_| ())
     }
 
     /// Verifies the value of Better Auth's session cookie cache (whole, or its chunks joined) at
@@ -245,7 +252,7 @@ impl Verifier {
         let kind = Kind {
             asymmetric: h.alg.is_asymmetric(),
             session_cache_typ: h.session_cache,
-            revocation: h.revocation,
+            service: h.service,
             session_cache_cookie: false,
         };
 
@@ -326,13 +333,16 @@ pub(crate) fn check_header<'a>(
     let typ = typ.map(|t| json::as_str(t).ok_or(Error::new(ErrorCode::UnsupportedHeader))).transpose()?;
     let session_cache =
         alg.is_asymmetric() && options.accept_session_cache && typ.as_deref() == Some(SESSION_CACHE_TYP);
-    let revocation = purpose == Purpose::Revocation;
+    let service = match purpose {
+        Purpose::Service(service) => Some(service),
+        Purpose::User => None,
+    };
     let typ_ok = match purpose {
         Purpose::User => typ.is_none_or(|t| t.eq_ignore_ascii_case("JWT")) || session_cache,
-        Purpose::Revocation => typ.is_some_and(|t| t.eq_ignore_ascii_case(REVOCATION_TYP)),
+        Purpose::Service(service) => typ.is_some_and(|t| t.eq_ignore_ascii_case(service.typ())),
     };
     if !typ_ok || unsupported {
         return Err(Error::new(ErrorCode::UnsupportedHeader));
     }
-    Ok(Header { alg, kid, session_cache: session_cache && !revocation, revocation })
+    Ok(Header { alg, kid, session_cache: session_cache && service.is_none(), service })
 }

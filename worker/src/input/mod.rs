@@ -6,6 +6,7 @@
 pub mod fields;
 mod members;
 
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
 use crate::error::{ApiError, Fields};
@@ -16,8 +17,8 @@ use members::object_of;
 /// `user_id`; the server decides the others).
 const IGNORED: [&str; 4] = ["user_id", "id", "created_at", "updated_at"];
 
-/// A validated `POST` body.
-#[derive(Debug, Clone, PartialEq)]
+/// A validated `POST` body (also the Durable Object store's message: `crate::store::object`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NewTask {
     /// Trimmed, never blank.
     pub title: String,
@@ -33,21 +34,33 @@ pub struct NewTask {
     pub tags: Vec<String>,
 }
 
-/// A validated `PUT` body: the fields to change (at least one).
-#[derive(Debug, Clone, Default, PartialEq)]
+/// A validated `PUT` body: the fields to change (at least one). In the Durable Object store's
+/// message as in the API: an absent field is unchanged, `null` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct TaskPatch {
     /// The new title (trimmed, never blank).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// The new description; `Some(None)` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub description: Option<Option<String>>,
     /// The new completion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<bool>,
     /// The new priority.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority: Option<Priority>,
     /// The new due date; `Some(None)` clears it.
+    #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "present")]
     pub due_date: Option<Option<String>>,
     /// The new tags (all of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+/// A field that is present: `Some`, even when it is `null` (`Some(None)`: clear it).
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
 }
 
 /// Parses and validates a `POST /tasks` body.
