@@ -412,8 +412,11 @@ describe('the todo app: Next.js 16 + Better Auth + the TaskGate API, in Chromium
 
   step('completes a task, and uncompletes one', async () => {
     await item(pageA, 'Call the plumber').getByRole('checkbox').check();
-    await item(pageA, 'Read a novel').getByRole('checkbox').check();
-    await item(pageA, 'Read a novel').getByRole('checkbox').uncheck();
+    const novel = item(pageA, 'Read a novel').getByRole('checkbox');
+    await novel.check();
+    // The box is disabled while its request is under way: uncheck once the answer is in.
+    await eventually(async () => assert.ok((await novel.isChecked()) && (await novel.isEnabled()), 'checked, settled'));
+    await novel.uncheck();
     await eventually(
       async () => {
         const stored = await apiTasks(pageA, idA);

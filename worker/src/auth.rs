@@ -4,10 +4,10 @@
 //! checked by workerd's WebCrypto ([`crate::web_crypto`]) while the crate holds the outcome
 //! (`taskgate_verify::keyset::signature`).
 
-use taskgate_verify::Claims;
 use taskgate_verify::host::http::{self, Refusal};
 use taskgate_verify::keyset::jwks::KeySet;
 use taskgate_verify::keyset::signature::{self, Outcome};
+use taskgate_verify::{Claims, Service};
 use worker::Request;
 
 use crate::config::Config;
@@ -63,15 +63,16 @@ pub async fn authorize(req: &Request, method: &str, config: &Config, user: &str,
     result.map_err(|r| ApiError::from(r).retry_after(key_set::retry_after(now)))
 }
 
-/// The bearer of `POST /revocations` (contract section 4): a revocation token, signed like a user's
-/// token (the shared ring; or a key of the JWK Set held), never a user's token; else the 401/500.
-/// Only the `Authorization` header counts: a cookie never authenticates a revocation.
-pub async fn authorize_revocation(req: &Request, config: &Config, now: u64) -> Result<(), ApiError> {
+/// The bearer of a service's route (`POST /revocations`, contract section 4; `POST /admin/moves`):
+/// that service's token, signed like a user's token (the shared ring; or a key of the JWK Set
+/// held), never a user's token nor another service's; else the 401/500. Only the `Authorization`
+/// header counts: a cookie never authenticates a service.
+pub async fn authorize_service(service: Service, req: &Request, config: &Config, now: u64) -> Result<(), ApiError> {
     let verifier = config.verifier.as_ref().map_err(|_| Refusal::ServerMisconfigured)?;
     let authorization = header(req.headers(), "Authorization");
     let missing = Refusal::Token(taskgate_verify::Error::new(taskgate_verify::ErrorCode::MissingToken));
     let token = http::bearer_token(authorization.as_deref()).ok_or(missing)?;
-    key_set(config, None, now, |set| verifier.verify_revocation(token, now, set))
+    key_set(config, None, now, |set| verifier.verify_service(service, token, now, set))
         .map_err(|e| ApiError::from(Refusal::from(e)))
 }
 

@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use taskgate_verify::Service;
 use taskgate_verify::host::http::Refusal;
 use taskgate_verify::host::revocation::{BodyError, Revocations};
 use worker::{Env, Request, Response};
@@ -14,7 +15,7 @@ use crate::query::ListQuery;
 use crate::request::read_body;
 use crate::response::{RawJson, empty, json, json_text};
 use crate::route::{Endpoint, Route, TaskOp, parse_id, percent_encode};
-use crate::store::{Backend, Caller, D1Store, ObjectStore, TaskStore};
+use crate::store::{self, Backend, Caller, D1Store, ObjectStore, TaskStore};
 use crate::{auth, input};
 
 /// The OpenAPI 3.1 document, served as is.
@@ -49,7 +50,7 @@ pub async fn serve(
             }
         }
         Endpoint::Revocations => {
-            auth::authorize_revocation(req, config, now).await?;
+            auth::authorize_service(Service::Revocations, req, config, now).await?;
             let body = read_body(req).await?;
             let text = std::str::from_utf8(&body).map_err(|_| ApiError::invalid_json())?;
             let revocations = Revocations::parse(text).map_err(|e| match e {
@@ -60,6 +61,22 @@ pub async fn serve(
             })?;
             config.store.revoke(env, &revocations).await?;
             Ok(empty(204))
+        }
+        Endpoint::Moves => {
+            auth::authorize_service(Service::Admin, req, config, now).await?;
+            let (user, to) = input::move_request(&read_body(req).await?)?;
+            let names: Vec<&str> = Backend::ALL.iter().map(|(_, name)| *name).collect();
+            let to = Backend::parse(Some(&to)).filter(|_| !to.trim().is_empty()).ok_or_else(|| {
+                ApiError::validation_failed([("to".to_owned(), format!("must be one of: {}", names.join(", ")))].into())
+            })?;
+            let from = match to {
+                Backend::D1 => Backend::DurableObject,
+                Backend::DurableObject => Backend::D1,
+            };
+            let moved = store::moves::move_user(env, &user, from, to).await?;
+            let name = |b: Backend| Backend::ALL.iter().find(|(x, _)| *x == b).map_or("", |(_, n)| *n);
+            let body = serde_json::json!({ "user": user, "from": name(from), "to": name(to), "tasks": moved.tasks, "left": moved.left });
+            Ok(json(200, &body))
         }
     }
 }

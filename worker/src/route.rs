@@ -62,6 +62,8 @@ pub enum Resource {
     Complete,
     /// `/revocations`: sessions that ended (contract section 4).
     Revocations,
+    /// `/admin/moves`: a user's tasks moved between the stores (docs/scale.md).
+    Moves,
 }
 
 /// What the Worker does for a resource and a method.
@@ -75,6 +77,8 @@ pub enum Endpoint {
     Tasks(TaskOp),
     /// `POST /revocations`: authenticated by a revocation token, never a user's.
     Revocations,
+    /// `POST /admin/moves`: authenticated by an admin token, never a user's.
+    Moves,
 }
 
 /// The task routes' operations.
@@ -112,6 +116,7 @@ const ROUTES: &[(Resource, Method, Endpoint)] = &[
     (Resource::Task, Method::Delete, Endpoint::Tasks(TaskOp::Delete)),
     (Resource::Complete, Method::Patch, Endpoint::Tasks(TaskOp::SetCompleted)),
     (Resource::Revocations, Method::Post, Endpoint::Revocations),
+    (Resource::Moves, Method::Post, Endpoint::Moves),
 ];
 
 impl Resource {
@@ -135,6 +140,7 @@ impl Resource {
             Self::Task => "/api/{user_id}/tasks/{id}",
             Self::Complete => "/api/{user_id}/tasks/{id}/complete",
             Self::Revocations => "/revocations",
+            Self::Moves => "/admin/moves",
         }
     }
 }
@@ -159,6 +165,7 @@ impl Route {
             "/health" => return plain(Resource::Health),
             "/openapi.json" => return plain(Resource::OpenApi),
             "/revocations" => return plain(Resource::Revocations),
+            "/admin/moves" => return plain(Resource::Moves),
             _ => {}
         }
         let segments: Vec<&str> = path.strip_prefix("/api/")?.split('/').collect();

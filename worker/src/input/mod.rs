@@ -63,6 +63,32 @@ fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Optio
     T::deserialize(d).map(Some)
 }
 
+/// Parses a `POST /admin/moves` body, `{"user": str, "to": str}`: the user and the store named
+/// (which the caller checks is one).
+pub fn move_request(body: &[u8]) -> Result<(String, String), ApiError> {
+    let object = object_of(body)?;
+    let mut fields = Fields::new();
+    let (mut user, mut to) = (None, None);
+    for (name, value) in &object {
+        match (name.as_str(), value) {
+            ("user", Value::String(u)) if !u.is_empty() => user = Some(u.clone()),
+            ("user", _) => _ = fields.insert("user".into(), "must be a user id".into()),
+            ("to", Value::String(t)) => to = Some(t.clone()),
+            ("to", _) => _ = fields.insert("to".into(), "must name a store".into()),
+            (other, _) => _ = fields.insert(other.into(), "is not a known field".into()),
+        }
+    }
+    for (name, value) in [("user", &user), ("to", &to)] {
+        if value.is_none() && !fields.contains_key(name) {
+            fields.insert(name.into(), "is required".into());
+        }
+    }
+    match (user, to) {
+        (Some(user), Some(to)) if fields.is_empty() => Ok((user, to)),
+        _ => Err(ApiError::validation_failed(fields)),
+    }
+}
+
 /// Parses and validates a `POST /tasks` body.
 pub fn new_task(body: &[u8]) -> Result<NewTask, ApiError> {
     let (patch, mut fields) = fields_of(body)?;

@@ -46,7 +46,12 @@ impl D1 {
 
     /// `sql()` as a statement with `params` bound: prepared on first use in this isolate when `key`
     /// names a statement of fixed text.
-    fn bound(&self, key: Statement, sql: impl FnOnce() -> String, params: &[JsValue]) -> Result<D1PreparedStatement, ApiError> {
+    fn bound(
+        &self,
+        key: Statement,
+        sql: impl FnOnce() -> String,
+        params: &[JsValue],
+    ) -> Result<D1PreparedStatement, ApiError> {
         let statement = match key {
             Statement::Once => self.0.prepare(sql()),
             key => PREPARED.with_borrow_mut(|cache| cache.entry(key).or_insert_with(|| self.0.prepare(sql())).clone()),
@@ -56,7 +61,12 @@ impl D1 {
 }
 
 impl Database for D1 {
-    async fn rows(&self, key: Statement, sql: impl FnOnce() -> String, params: &[JsValue]) -> Result<Vec<Row>, ApiError> {
+    async fn rows(
+        &self,
+        key: Statement,
+        sql: impl FnOnce() -> String,
+        params: &[JsValue],
+    ) -> Result<Vec<Row>, ApiError> {
         let rows = self.bound(key, sql, params)?.raw_js_value().await.map_err(d1_failed)?;
         rows.into_iter().map(|r| r.unchecked_into::<Array>().iter().map(Cell::from_js).collect()).collect()
     }

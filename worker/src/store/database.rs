@@ -45,7 +45,12 @@ pub type Row = Vec<Cell>;
 /// A SQLite database the task store runs its statements on.
 pub trait Database {
     /// Runs `sql()` (kept prepared under `key` where the binding can) with `params`: every row.
-    async fn rows(&self, key: Statement, sql: impl FnOnce() -> String, params: &[JsValue]) -> Result<Vec<Row>, ApiError>;
+    async fn rows(
+        &self,
+        key: Statement,
+        sql: impl FnOnce() -> String,
+        params: &[JsValue],
+    ) -> Result<Vec<Row>, ApiError>;
 
     /// Runs `statements` (text, parameters) in order, as one transaction.
     async fn batch(&self, statements: Vec<(String, Vec<JsValue>)>) -> Result<(), ApiError>;

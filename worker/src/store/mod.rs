@@ -13,16 +13,16 @@
 // real stores, so that both builds check the same code.
 #[cfg_attr(
     feature = "bench-fixed-store",
-    allow(dead_code, reason = "in a benchmark build the fixed store serves: the real stores are compiled, never called")
+    allow(
+        dead_code,
+        reason = "in a benchmark build the fixed store serves: the real stores are compiled, never called"
+    )
 )]
 mod d1;
 mod database;
 #[cfg(feature = "bench-fixed-store")]
 mod fixed;
-#[cfg_attr(
-    feature = "bench-fixed-store",
-    allow(dead_code, reason = "in a benchmark build the fixed store serves: the real stores are compiled, never called")
-)]
+pub mod moves;
 pub mod object;
 mod row;
 mod sql;

@@ -228,6 +228,59 @@ pub fn revoke_users(rows: usize) -> String {
 pub const PURGE: [&str; 2] =
     ["DELETE FROM revoked_sessions WHERE keep_until < ?1", "DELETE FROM revoked_users WHERE keep_until < ?1"];
 
+/// Every column of `tasks`, in the order a move carries them ([`export_tasks`]).
+const COLUMNS: [&str; 12] = [
+    "id",
+    "user_id",
+    "title",
+    "description",
+    "completed",
+    "priority",
+    "due_date",
+    "tags",
+    "title_folded",
+    "description_folded",
+    "created_at",
+    "updated_at",
+];
+
+/// For a move between the stores: user `?1`'s rows with an id above `?2` and at most `?3`, the
+/// first `?4` of them by id, as one JSON array of objects holding every column as stored (`tags`
+/// as its text).
+pub fn export_tasks() -> String {
+    let members: Vec<String> = COLUMNS.iter().map(|c| format!("'{c}', {c}")).collect();
+    format!(
+        "SELECT coalesce(json_group_array(json(row) ORDER BY id), '[]') FROM \
+         (SELECT id, json_object({}) AS row FROM tasks WHERE user_id = ?1 AND id > ?2 AND id <= ?3 ORDER BY id LIMIT ?4)",
+        members.join(", ")
+    )
+}
+
+/// Writes the rows of `?1` (an [`export_tasks`] array) that are user `?2`'s, ids kept: a row
+/// already there with the same id and user is overwritten (a move run again), one of another user
+/// is left alone. Returns the ids written.
+pub fn import_tasks() -> String {
+    let values: Vec<String> = COLUMNS.iter().map(|c| format!("value ->> '{c}'")).collect();
+    let updates: Vec<String> = COLUMNS[2..].iter().map(|c| format!("{c} = excluded.{c}")).collect();
+    format!(
+        "INSERT INTO tasks ({}) SELECT {} FROM json_each(?1) WHERE value ->> 'user_id' = ?2 \
+         ON CONFLICT (id) DO UPDATE SET {} WHERE tasks.user_id = excluded.user_id RETURNING id",
+        COLUMNS.join(", "),
+        values.join(", "),
+        updates.join(", ")
+    )
+}
+
+/// After a move: deletes user `?2`'s rows that `?1` (an [`export_tasks`] array) holds unchanged
+/// (same `updated_at`); a row changed since the export stays. Returns the ids deleted.
+pub const FORGET_TASKS: &str = "DELETE FROM tasks WHERE user_id = ?2 AND EXISTS (SELECT 1 FROM json_each(?1) \
+     WHERE value ->> 'id' = tasks.id AND value ->> 'updated_at' = tasks.updated_at) RETURNING id";
+
+/// For a move: user `?1`'s revocations as the body of `POST /revocations` (contract section 4).
+pub const EXPORT_REVOCATIONS: &str = "SELECT json_object(\
+     'sessions', json((SELECT json_group_array(json_object('sid', sid, 'sub', sub, 'until', keep_until)) FROM revoked_sessions WHERE sub = ?1)), \
+     'users', json((SELECT json_group_array(json_object('sub', sub, 'before', ended_at, 'until', keep_until)) FROM revoked_users WHERE sub = ?1)))";
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -54,8 +54,13 @@ impl<D: Database> TaskStore for SqliteStore<D> {
         let mut params: Vec<JsValue> = row::new_row(&self.user, t).iter().map(js).collect();
         params.extend(self.caller_params());
         // No row: the insert's guard found the caller revoked.
-        let mut row =
-            self.db.rows(Statement::Create, sql::create, &params).await?.into_iter().next().ok_or_else(session_revoked)?;
+        let mut row = self
+            .db
+            .rows(Statement::Create, sql::create, &params)
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(session_revoked)?;
         Ok((number_at(&row, 0)? as i64, RawJson(text_at(&mut row, 1)?)))
     }
 
@@ -162,3 +167,28 @@ pub async fn purge(db: &impl Database, now: u64) -> Result<(), ApiError> {
 
 /// Rows per `INSERT` of a revocation (three parameters each; SQLite binds at most 100 here).
 const ROWS_PER_INSERT: usize = 30;
+
+/// For a move: user `user`'s rows on `db` with ids in `(after, through]`, at most `limit`, by id
+/// (a JSON array: `sql::export_tasks`).
+pub async fn export(db: &impl Database, user: &str, after: i64, through: i64, limit: u32) -> Result<String, ApiError> {
+    let params = [text(user), int(after), int(through), int(i64::from(limit))];
+    let mut rows = db.rows(Statement::Once, sql::export_tasks, &params).await?;
+    text_at(rows.first_mut().ok_or_else(malformed)?, 0)
+}
+
+/// For a move: writes the rows of `exported` that are `user`'s (ids kept); how many.
+pub async fn import(db: &impl Database, user: &str, exported: &str) -> Result<u64, ApiError> {
+    Ok(db.rows(Statement::Once, sql::import_tasks, &[text(exported), text(user)]).await?.len() as u64)
+}
+
+/// After a move: deletes `user`'s rows that `exported` holds unchanged; how many.
+pub async fn forget(db: &impl Database, user: &str, exported: &str) -> Result<u64, ApiError> {
+    let forget = || sql::FORGET_TASKS.to_owned();
+    Ok(db.rows(Statement::Once, forget, &[text(exported), text(user)]).await?.len() as u64)
+}
+
+/// For a move: `user`'s revocations, as the body of `POST /revocations`.
+pub async fn export_revocations(db: &impl Database, user: &str) -> Result<String, ApiError> {
+    let mut rows = db.rows(Statement::Once, || sql::EXPORT_REVOCATIONS.to_owned(), &[text(user)]).await?;
+    text_at(rows.first_mut().ok_or_else(malformed)?, 0)
+}

@@ -28,7 +28,8 @@ const MIGRATIONS: [(&str, &str); 2] = [
 ];
 
 /// The object's own bookkeeping: `owner` (the user it holds) and `migration:<file>` (applied).
-const META: &str = "CREATE TABLE IF NOT EXISTS taskgate_object (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID";
+const META: &str =
+    "CREATE TABLE IF NOT EXISTS taskgate_object (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID";
 
 /// One user's tasks and revocations (binding `USER_TASKS`, SQLite storage: `wrangler.toml`).
 #[durable_object(alarm)]
@@ -111,6 +112,14 @@ impl UserTasks {
                 self.arm().await?;
                 Ok(Reply::Nothing)
             }
+            Call::Export { after, through, limit } => sqlite::export(&storage, &message.user, after, through, limit)
+                .await
+                .map(|rows| Reply::Json(RawJson(rows))),
+            Call::Import(rows) => count(sqlite::import(&storage, &message.user, &rows).await),
+            Call::Forget(rows) => count(sqlite::forget(&storage, &message.user, &rows).await),
+            Call::Revocations => {
+                sqlite::export_revocations(&storage, &message.user).await.map(|r| Reply::Json(RawJson(r)))
+            }
             Call::Ping | Call::Block => Ok(Reply::Nothing),
         }
     }
@@ -123,8 +132,12 @@ impl UserTasks {
             Some(_) => Err(failed("wrong object")),
             None if user.is_empty() => Err(failed("wrong object")),
             None => {
-                exec(&self.storage.sql, "INSERT INTO taskgate_object (key, value) VALUES ('owner', ?1)", vec![text(user)])
-                    .map_err(|_| failed("sql"))?;
+                exec(
+                    &self.storage.sql,
+                    "INSERT INTO taskgate_object (key, value) VALUES ('owner', ?1)",
+                    vec![text(user)],
+                )
+                .map_err(|_| failed("sql"))?;
                 *owner = Some(user.to_owned());
                 Ok(())
             }
@@ -142,7 +155,11 @@ impl UserTasks {
                     _ => FIRST_BLOCK,
                 };
                 let next = (block + 1).to_string();
-                exec(&sql, "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('next_block', ?1)", vec![text(&next)])?;
+                exec(
+                    &sql,
+                    "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('next_block', ?1)",
+                    vec![text(&next)],
+                )?;
                 Ok(block)
             })
             .map_err(|_| failed("sql"))
@@ -168,10 +185,18 @@ impl UserTasks {
         self.storage
             .transaction(move || {
                 let mark = [int(start - 1), text(&owner)].to_vec();
-                exec(&sql, "INSERT INTO tasks (id, user_id, title, title_folded, created_at, updated_at) \
-                            SELECT ?1, ?2, '', '', '', '' WHERE ?1 > coalesce((SELECT max(id) FROM tasks), 0)", mark.clone())?;
+                exec(
+                    &sql,
+                    "INSERT INTO tasks (id, user_id, title, title_folded, created_at, updated_at) \
+                            SELECT ?1, ?2, '', '', '', '' WHERE ?1 > coalesce((SELECT max(id) FROM tasks), 0)",
+                    mark.clone(),
+                )?;
                 exec(&sql, "DELETE FROM tasks WHERE id = ?1 AND title = '' AND created_at = ''", vec![int(start - 1)])?;
-                exec(&sql, "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('ids_end', ?1)", vec![text(&end.to_string())])?;
+                exec(
+                    &sql,
+                    "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('ids_end', ?1)",
+                    vec![text(&end.to_string())],
+                )?;
                 Ok(())
             })
             .map_err(|_| failed("ids"))
@@ -207,6 +232,11 @@ impl UserTasks {
         let at = worker::js_sys::Date::new(&JsValue::from_f64((until + 1.0) * 1000.0));
         self.state.storage().set_alarm(worker::ScheduledTime::new(at)).await.map_err(|_| failed("alarm"))
     }
+}
+
+/// A count, as a reply.
+fn count(n: Result<u64, ApiError>) -> Result<Reply, ApiError> {
+    n.map(|n| Reply::Json(RawJson(n.to_string())))
 }
 
 /// Runs `op` on `store`.
@@ -280,7 +310,12 @@ impl Storage {
 }
 
 impl Database for Storage {
-    async fn rows(&self, _key: Statement, sql: impl FnOnce() -> String, params: &[JsValue]) -> Result<Vec<Row>, ApiError> {
+    async fn rows(
+        &self,
+        _key: Statement,
+        sql: impl FnOnce() -> String,
+        params: &[JsValue],
+    ) -> Result<Vec<Row>, ApiError> {
         // The storage keeps its own cache of prepared statements, by text.
         exec(&self.sql, &sql(), params.to_vec()).map_err(|_| failed("sql"))
     }
@@ -300,10 +335,7 @@ impl Database for Storage {
 /// Runs `sql` with `params`: every row (the cursor read to its end, so the statement completes).
 fn exec(sql: &SqlStorage, query: &str, params: Vec<JsValue>) -> Result<Vec<Row>, JsValue> {
     let cursor = sql.exec_raw(query, params).map_err(JsValue::from)?;
-    cursor
-        .raw()
-        .map(|row| row.map_err(JsValue::from).map(|cells| cells.into_iter().map(cell).collect()))
-        .collect()
+    cursor.raw().map(|row| row.map_err(JsValue::from).map(|cells| cells.into_iter().map(cell).collect())).collect()
 }
 
 /// A storage value as a [`Cell`].

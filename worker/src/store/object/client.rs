@@ -33,7 +33,8 @@ impl ObjectStore {
 
     /// Sends `op` to the object.
     async fn call(&self, op: Op) -> Result<Reply, ApiError> {
-        send(&self.stub, &Message { user: self.user.clone(), call: Call::Task { caller: self.caller.clone(), op } }).await
+        send(&self.stub, &Message { user: self.user.clone(), call: Call::Task { caller: self.caller.clone(), op } })
+            .await
     }
 }
 

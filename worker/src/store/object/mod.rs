@@ -8,8 +8,8 @@
 //! - [`protocol`]: the messages between the two.
 
 mod class;
-mod client;
+pub mod client;
 pub mod protocol;
 
 pub use class::UserTasks;
-pub use client::{ObjectStore, ping, revoke};
+pub use client::{ObjectStore, object_name, ping, revoke};

@@ -38,6 +38,21 @@ pub enum Call {
     Ping,
     /// To the id allocator object ([`ID_ALLOCATOR`]): a block of ids no other object has had.
     Block,
+    /// A move: the user's rows with ids in `(after, through]`, at most `limit` (a JSON array).
+    Export {
+        /// Below the first id.
+        after: i64,
+        /// The last id.
+        through: i64,
+        /// The most rows.
+        limit: u32,
+    },
+    /// A move: writes these rows (an export), ids kept; answers how many.
+    Import(String),
+    /// After a move: deletes these rows (an export) where unchanged; answers how many.
+    Forget(String),
+    /// A move: the user's revocations, as the body of `POST /revocations`.
+    Revocations,
 }
 
 /// Task ids are unique across every user and both stores, as D1's are (a client cannot tell the
