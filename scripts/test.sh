@@ -80,8 +80,8 @@ e2e() {
     # node_modules/.bin first: Node 22 for wrangler; explicit file paths (no globbing by node).
     TASK_STORE=$store node_tests 20 --test-concurrency=3 --test-reporter=dot tests/api/*.test.mjs
   done
-  step "End-to-end: moving a user's tasks between the stores (POST /admin/moves)"
-  node_tests 10 --test-reporter=dot tests/stores/moves.test.mjs
+  step "End-to-end: the object store read back from its files; moving a user's tasks between the stores (POST /admin/moves)"
+  node_tests 10 --test-reporter=dot tests/stores/moves.test.mjs tests/stores/objects.test.mjs
   step "End-to-end: a real Better Auth (its plugin token, its session cookie cache) with the Worker under wrangler dev"
   node_tests 25 --test-concurrency=2 --test-reporter=dot tests/better-auth/*.test.mjs
   step "End-to-end: the token inspector page in headless Chromium (screenshots in tests/artifacts/)"

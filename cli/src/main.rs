@@ -17,12 +17,15 @@ use serde_json::{Map, Value, json};
 use taskgate_verify::host::cookie::{DEFAULT_COOKIE_PREFIX, session_cache_cookie};
 use taskgate_verify::host::settings::BETTER_AUTH_COOKIE_PREFIX;
 use taskgate_verify::session_cache::SessionCache;
-use taskgate_verify::{Verifier, inspect, now, sign_claims};
+use taskgate_verify::{Service, Verifier, inspect, now, sign_claims, sign_service};
 
 const USAGE: &str = "\
 usage:
   taskgate mint <user-id> [--email EMAIL] [--ttl SECONDS] [--iss ISSUER] [--aud AUDIENCE] [--env-file FILE]
       print a token for <user-id>, signed with the current key
+  taskgate sign-admin [--env-file FILE]
+      print an admin token (a minute's life), the bearer of the Worker's POST /admin/moves
+      (docs/scale.md), signed with the current key
   taskgate verify [TOKEN] [--env-file FILE]
       verify TOKEN (or standard input); print its claims, or the error code and exit 1
   taskgate verify-cookie [VALUE] [--strategy compact|jwt|jwe] [--version V] [--env-file FILE]
@@ -110,6 +113,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                 .map(|t| t.parse::<u64>().map_err(|_| format!("--ttl: not a number of seconds: {t}")))
                 .transpose()?;
             println!("{}", sign_claims(&keys, &claims, now(), ttl));
+            Ok(ExitCode::SUCCESS)
+        }
+        Some("sign-admin") => {
+            println!("{}", sign_service(&cfg()?.keys()?, Service::Admin, now()));
             Ok(ExitCode::SUCCESS)
         }
         Some("verify") => {

@@ -37,6 +37,18 @@ fn minted_token_verifies_with_the_same_dev_vars() {
 }
 
 #[test]
+fn sign_admin_prints_an_admin_token_the_crate_accepts_only_as_one() {
+    use taskgate_verify::{KeyRing, Options, Service, Verifier, now};
+    let f = env_file("admin", &format!("BETTER_AUTH_SECRET={SECRET}\n"));
+    let (code, token) = taskgate(&["sign-admin"], &f);
+    assert_eq!(code, 0);
+    let v = Verifier::new(KeyRing::from_secret(SECRET.as_bytes()).unwrap(), Options::default()).unwrap();
+    assert_eq!(v.verify_service(Service::Admin, token.trim(), now(), None), Ok(()));
+    assert!(v.verify_revocation(token.trim(), now(), None).is_err());
+    assert!(v.verify(token.trim(), now()).is_err());
+}
+
+#[test]
 fn rotated_ring_signs_with_the_current_version() {
     let f = env_file("ring", &format!("BETTER_AUTH_SECRETS=2:{SECRET}-new,1:{SECRET}-old\n"));
     let (_, token) = taskgate(&["mint", "bob"], &f);

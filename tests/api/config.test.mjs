@@ -1,4 +1,4 @@
-// A missing or weak secret: 500 server_misconfigured on every task route, one clear log
+// A missing or weak secret, or an unknown store: 500 server_misconfigured on every task route, one clear log
 // line, and never the secret in a response or a log.
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,6 +59,11 @@ describe('server_misconfigured', () => {
         vars: { JWT_LEEWAY_SECONDS: '301' },
       },
       'JWT_LEEWAY_SECONDS',
+    ));
+  it('a TASK_STORE that names no store', () =>
+    misconfigured(
+      { secrets: { BETTER_AUTH_SECRET: 'a-perfectly-fine-secret-of-more-than-32-bytes' }, vars: { TASK_STORE: 'kv' } },
+      'TASK_STORE must be one of: d1, durable-object',
     ));
 });
 

@@ -165,61 +165,26 @@ impl UserTasks {
             .map_err(|_| failed("sql"))
     }
 
-    /// Before an insert: when the object has no ids left in its block, takes a new block from the
-    /// allocator and makes the next id its first (SQLite's `AUTOINCREMENT` goes on from the
-    /// highest id it has given: a row at the block's start minus one, inserted and deleted in one
-    /// transaction, moves it there).
+    /// Before an insert: when the object has no ids left in its block, takes a new block (see
+    /// [`allocate`]). Concurrent inserts wait for one allocation (`blockConcurrencyWhile`).
     async fn ensure_ids(&self) -> Result<(), ApiError> {
-        if self.meta("ids_end")?.is_some() {
+        if meta(&self.storage.sql, "ids_end")?.is_some() {
             return Ok(());
         }
-        let stub = super::client::stub(&self.env, ID_ALLOCATOR)?;
-        let reply = super::client::send(&stub, &Message { user: String::new(), call: Call::Block }).await?;
-        let block: i64 = match reply {
-            Reply::Json(RawJson(b)) => b.parse().map_err(|_| failed("ids"))?,
-            _ => return Err(failed("ids")),
-        };
-        let (start, end) = (block << BLOCK_BITS, (block + 1) << BLOCK_BITS);
-        let sql = self.storage.sql.clone();
         let owner = self.owner.borrow().clone().unwrap_or_default();
-        self.storage
-            .transaction(move || {
-                let mark = [int(start - 1), text(&owner)].to_vec();
-                exec(
-                    &sql,
-                    "INSERT INTO tasks (id, user_id, title, title_folded, created_at, updated_at) \
-                            SELECT ?1, ?2, '', '', '', '' WHERE ?1 > coalesce((SELECT max(id) FROM tasks), 0)",
-                    mark.clone(),
-                )?;
-                exec(&sql, "DELETE FROM tasks WHERE id = ?1 AND title = '' AND created_at = ''", vec![int(start - 1)])?;
-                exec(
-                    &sql,
-                    "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('ids_end', ?1)",
-                    vec![text(&end.to_string())],
-                )?;
-                Ok(())
-            })
-            .map_err(|_| failed("ids"))
+        let allocation = allocate(self.storage.clone(), self.env.clone(), owner);
+        // Errors come back as values: an `Err` here would reset the object.
+        self.state.block_concurrency_while(async move { Ok(allocation.await) }).await.map_err(|_| failed("ids"))?
     }
 
     /// After an insert gave `id`: when it was the block's last, the next insert takes a new block.
     fn used(&self, id: i64) -> Result<(), ApiError> {
-        match self.meta("ids_end")?.and_then(|end| end.parse::<i64>().ok()) {
+        match meta(&self.storage.sql, "ids_end")?.and_then(|end| end.parse::<i64>().ok()) {
             Some(end) if id + 1 < end => Ok(()),
             _ => exec(&self.storage.sql, "DELETE FROM taskgate_object WHERE key = 'ids_end'", vec![])
                 .map(|_| ())
                 .map_err(|_| failed("sql")),
         }
-    }
-
-    /// The bookkeeping value of `key`, if set.
-    fn meta(&self, key: &str) -> Result<Option<String>, ApiError> {
-        let rows = exec(&self.storage.sql, "SELECT value FROM taskgate_object WHERE key = ?1", vec![text(key)])
-            .map_err(|_| failed("sql"))?;
-        Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()).and_then(|c| match c {
-            Cell::Text(s) => Some(s),
-            _ => None,
-        }))
     }
 
     /// Sets the alarm for when the earliest revocation kept here may be forgotten (none: no alarm).
@@ -232,6 +197,52 @@ impl UserTasks {
         let at = worker::js_sys::Date::new(&JsValue::from_f64((until + 1.0) * 1000.0));
         self.state.storage().set_alarm(worker::ScheduledTime::new(at)).await.map_err(|_| failed("alarm"))
     }
+}
+
+/// The bookkeeping value of `key`, if set.
+fn meta(sql: &SqlStorage, key: &str) -> Result<Option<String>, ApiError> {
+    let rows =
+        exec(sql, "SELECT value FROM taskgate_object WHERE key = ?1", vec![text(key)]).map_err(|_| failed("sql"))?;
+    Ok(rows.into_iter().next().and_then(|r| r.into_iter().next()).and_then(|c| match c {
+        Cell::Text(s) => Some(s),
+        _ => None,
+    }))
+}
+
+/// Takes a block of ids from the allocator object for `owner`'s object (unless one was taken
+/// meanwhile) and makes the next id its first: SQLite's `AUTOINCREMENT` goes on from the highest
+/// id it has given, so a row at the block's start minus one, inserted and deleted in one
+/// transaction, moves it there.
+async fn allocate(storage: Storage, env: Env, owner: String) -> Result<(), ApiError> {
+    if meta(&storage.sql, "ids_end")?.is_some() {
+        return Ok(());
+    }
+    let stub = super::client::stub(&env, ID_ALLOCATOR)?;
+    let reply = super::client::send(&stub, &Message { user: String::new(), call: Call::Block }).await?;
+    let block: i64 = match reply {
+        Reply::Json(RawJson(b)) => b.parse().map_err(|_| failed("ids"))?,
+        _ => return Err(failed("ids")),
+    };
+    let (start, end) = (block << BLOCK_BITS, (block + 1) << BLOCK_BITS);
+    let sql = storage.sql.clone();
+    storage
+        .transaction(move || {
+            let mark = vec![int(start - 1), text(&owner)];
+            exec(
+                &sql,
+                "INSERT INTO tasks (id, user_id, title, title_folded, created_at, updated_at) \
+                 SELECT ?1, ?2, '', '', '', '' WHERE ?1 > coalesce((SELECT max(id) FROM tasks), 0)",
+                mark,
+            )?;
+            exec(&sql, "DELETE FROM tasks WHERE id = ?1 AND title = '' AND created_at = ''", vec![int(start - 1)])?;
+            exec(
+                &sql,
+                "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('ids_end', ?1)",
+                vec![text(&end.to_string())],
+            )?;
+            Ok(())
+        })
+        .map_err(|_| failed("ids"))
 }
 
 /// A count, as a reply.
