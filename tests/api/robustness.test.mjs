@@ -203,6 +203,7 @@ describe('routes and methods', () => {
     const doc = r.json;
     assert.match(doc.openapi, /^3\.1\./);
     assert.deepEqual(Object.keys(doc.paths).sort(), [
+      '/admin/moves',
       '/api/{user_id}/tasks',
       '/api/{user_id}/tasks/{id}',
       '/api/{user_id}/tasks/{id}/complete',

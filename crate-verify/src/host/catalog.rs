@@ -40,7 +40,7 @@ pub const LIMITS: &[Limit] = &[
     Limit {
         name: "max_revocation_token_seconds",
         value: MAX_REVOCATION_TOKEN_SECONDS,
-        meaning: "longest lifetime of a revocation token (its `exp` ahead of now)",
+        meaning: "longest lifetime of a revocation or admin token (its `exp` ahead of now)",
     },
     Limit {
         name: "max_revocation_entries",

@@ -11,7 +11,7 @@ pub const MIN_KEY_LEN: usize = 32;
 pub const MAX_KEYS: usize = 8;
 /// The longest accepted `sub` (and `session.userId`), in characters.
 pub const MAX_SUB_CHARS: usize = 255;
-/// The longest a revocation token may live: its `exp` at most this many seconds ahead.
+/// The longest a service token (a revocation or admin token) may live: its `exp` at most this many seconds ahead.
 pub const MAX_REVOCATION_TOKEN_SECONDS: u64 = 60;
 /// The most entries of each list in one revocation body.
 pub const MAX_REVOCATION_ENTRIES: usize = 1000;

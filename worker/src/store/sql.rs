@@ -285,6 +285,25 @@ pub const EXPORT_REVOCATIONS: &str = "SELECT json_object(\
 mod tests {
     use super::*;
 
+    /// Not a check: prints the statements of each task route as the stores run them, for
+    /// `bench/rows.mjs` (rows read and written per route, measured by D1 itself). Run with
+    /// `cargo test -p taskgate-worker --lib -- --ignored --exact store::sql::tests::statements_for_bench --nocapture`.
+    #[test]
+    #[ignore = "prints the statements for bench/rows.mjs"]
+    fn statements_for_bench() {
+        let q = ListQuery::default();
+        let (filter, params) = filter(&q);
+        let statements = serde_json::json!({
+            "list": list(&filter, &q, params.len() + 1),
+            "get": get(),
+            "create": create(),
+            "update_title": update(&["title", "title_folded"]),
+            "toggle": set_completed(None),
+            "delete": delete(),
+        });
+        println!("STATEMENTS {statements}");
+    }
+
     fn query(pairs: &[(&str, &str)]) -> ListQuery {
         ListQuery::parse(pairs.iter().copied()).unwrap()
     }

@@ -10,6 +10,7 @@ use crate::error::ApiError;
 use crate::input::{NewTask, TaskPatch};
 use crate::query::ListQuery;
 use crate::response::RawJson;
+use crate::store::database::failed;
 
 /// A call on a user's object.
 #[derive(Debug, Serialize, Deserialize)]
@@ -129,7 +130,7 @@ impl Reply {
         if status == 204 {
             return Ok(Reply::Nothing);
         }
-        let body = RawJson(resp.text().await.map_err(|_| super::client::object_failed())?);
+        let body = RawJson(resp.text().await.map_err(|_| failed("object"))?);
         Ok(match (status, total, id) {
             (200, Some(total), _) => Reply::Page(body, total as u64),
             (201, _, Some(id)) => Reply::Created(id, body),
