@@ -84,6 +84,8 @@ e2e() {
   node_tests 10 --test-reporter=dot tests/stores/moves.test.mjs tests/stores/objects.test.mjs
   step "End-to-end: a real Better Auth (its plugin token, its session cookie cache) with the Worker under wrangler dev"
   node_tests 25 --test-concurrency=2 --test-reporter=dot tests/better-auth/*.test.mjs
+  step "End-to-end: every way Better Auth ends a session, with the revocations kept in each user's object"
+  TASK_STORE=durable-object node_tests 10 --test-reporter=dot tests/better-auth/revocation.test.mjs
   step "End-to-end: the token inspector page in headless Chromium (screenshots in tests/artifacts/)"
   node_tests 10 --test-reporter=dot tests/inspector/inspector.test.mjs
 }
