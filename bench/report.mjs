@@ -455,6 +455,183 @@ const sessionSection = [
   .filter(Boolean)
   .join('\n\n');
 
+// Rows read and written per request (bench/rows.mjs): what D1 and Durable Object SQLite bill.
+const rowsRun = existsSync(path.join(dir, 'rows.json')) ? load('rows') : undefined;
+const rowsTable = rowsRun
+  ? table(
+      [
+        'route',
+        ...rowsRun.cases.flatMap((c) => [
+          `rows read, ${fmt(c.user_tasks)} tasks`,
+          `rows written, ${fmt(c.user_tasks)} tasks`,
+        ]),
+      ],
+      Object.entries(rowsRun.routes).map(([key, request]) => [
+        request,
+        ...rowsRun.cases.flatMap((c) => [fmt(c.routes[key].rows_read), fmt(c.routes[key].rows_written)]),
+      ]),
+    )
+  : '';
+const rowsSeed = rowsRun?.cases[0];
+const rowsStorage = rowsSeed
+  ? `Other users: ${fmt(rowsSeed.other_tasks)} tasks of ${fmt(rowsSeed.other_users)} users, ${fmt(rowsSeed.revoked_sessions)} ended sessions, ${fmt(rowsSeed.revoked_users)} users signed out everywhere. Stored: ${rowsRun.cases.map((c) => `${fmt(c.storage.bytes_per_task)} bytes per task over ${fmt(c.storage.tasks_seeded)} tasks`).join(', ')}, indexes included (the database's growth; the columns' text is ${fmt(rowsSeed.storage.text_bytes_per_task)} bytes of it).`
+  : '';
+
+// The two task stores under load (bench/workerd/stores.mjs): D1 against one Durable Object per user.
+const stores = existsSync(path.join(dir, 'workerd-stores.json')) ? load('workerd-stores') : undefined;
+const xD1 = (r, key) => (r.x_d1 ? fmt(r.x_d1[key], 2) : '1.00');
+const storesTables = stores
+  ? {
+      list: table(
+        [
+          'route',
+          'store',
+          'users x tasks',
+          'requests/s',
+          'x D1',
+          'p50 ms',
+          'p99 ms',
+          'x D1',
+          'CPU ms/request: Worker runtime',
+          'x D1',
+          "wrangler's proxy",
+          'wrangler (Node)',
+        ],
+        stores.list.map((r) => [
+          r.route,
+          r.store,
+          r.tasks_per_user ? `${fmt(r.users)} x ${fmt(r.tasks_per_user)}` : `${fmt(r.users)} writing`,
+          fmt(r.rps),
+          xD1(r, 'rps'),
+          fmt(r.p50_ms, 1),
+          fmt(r.p99_ms, 1),
+          xD1(r, 'p99_ms'),
+          ms(r.cpu_ms.runtime),
+          xD1(r, 'cpu_ms'),
+          ms(r.cpu_ms.proxy),
+          ms(r.cpu_ms.wrangler),
+        ]),
+      ),
+      scale: table(
+        [
+          'users asked',
+          'Worker',
+          'requests/s',
+          'x D1',
+          'p99 ms',
+          'x D1',
+          `x ${fmt(stores.scale[0].users)} users`,
+          'CPU ms/request: Worker runtime',
+          'x D1',
+          `x ${fmt(stores.scale[0].users)} users`,
+        ],
+        stores.scale.map((r) => [
+          fmt(r.users),
+          r.idle_tasks ? `D1 + ${fmt(r.idle_tasks)} tasks of idle users` : r.store,
+          fmt(r.rps),
+          xD1(r, 'rps'),
+          fmt(r.p99_ms, 1),
+          xD1(r, 'p99_ms'),
+          fmt(r.x_fewest.p99_ms, 2),
+          ms(r.cpu_ms.runtime),
+          xD1(r, 'cpu_ms'),
+          fmt(r.x_fewest.cpu_ms, 2),
+        ]),
+      ),
+      writers: table(
+        ['store', 'requests/s', 'x D1', 'p50 ms', 'p99 ms', 'x D1', 'CPU ms/request: Worker runtime', 'x D1'],
+        stores.writers.map((r) => [
+          r.store,
+          fmt(r.rps),
+          xD1(r, 'rps'),
+          fmt(r.p50_ms, 1),
+          fmt(r.p99_ms, 1),
+          xD1(r, 'p99_ms'),
+          ms(r.cpu_ms.runtime),
+          xD1(r, 'cpu_ms'),
+        ]),
+      ),
+      seeding: (() => {
+        const s = stores.seeding;
+        const o = s.object;
+        const hours = (x) => (x >= 3600 ? `${fmt(x / 3600, 1)} h` : `${fmt(x / 60, 0)} min`);
+        return table(
+          ['seeding', 'tasks', 'seconds', 'per second'],
+          [
+            [
+              'D1: `wrangler d1 execute --local`, INSERT ... SELECT',
+              fmt(s.d1.tasks),
+              fmt(s.d1.seconds, 1),
+              fmt(s.d1.tasks / s.d1.seconds),
+            ],
+            [
+              `D1 with ${fmt(s.idle.users)} idle users x ${fmt(s.idle.tasks)} tasks (the third Worker)`,
+              fmt(s.d1_idle.tasks),
+              fmt(s.d1_idle.seconds, 1),
+              fmt(s.d1_idle.tasks / s.d1_idle.seconds),
+            ],
+            [
+              "objects, through the API: each user's first task (creates the user's object)",
+              fmt(o.creations),
+              fmt(o.creation_seconds, 1),
+              fmt(o.creations_per_s),
+            ],
+            ['objects, through the API: further tasks', fmt(o.adds), fmt(o.add_seconds, 1), fmt(o.adds_per_s)],
+            [
+              'objects, through the API, at these rates: 10,000 users x 100 tasks (projected)',
+              '1,000,000',
+              hours(s.projected_seconds['10000x100']),
+              '-',
+            ],
+            [
+              'objects, through the API, at these rates: 10,000 users x 10 tasks (projected)',
+              '100,000',
+              hours(s.projected_seconds['10000x10']),
+              '-',
+            ],
+          ],
+        );
+      })(),
+    }
+  : undefined;
+const storesSection = stores
+  ? `One TaskGate Worker per store (\`TASK_STORE\`), API only (no static assets), under \`wrangler dev\`, all started once and
+kept alive for the whole run: D1 (one database) and the object store (one Durable Object per user, SQLite
+storage). wrk, ${stores.connections} connections (part 3: one per user), ${stores.seconds} s per run, median of ${stores.rounds} interleaved rounds
+(the order alternating), a warm-up first; "x D1" is the median of per-round ratios to D1 measured in the same rounds.
+CPU per request is as in section 3, with one difference in what "Worker runtime" covers: with the object store the
+objects run inside the Worker's own workerd process, so it is Worker + the user's object + its SQLite; with D1 it is
+Worker + the local D1 simulator (a Durable Object in the same process). Deployed, the objects and D1 run elsewhere
+and are billed apart, so these figures compare the work done, not a bill. A p99 of one run rests on its few
+slowest requests and moves a lot between rounds: read it beside the medians and CPU.
+
+**1. The list and a write, many users.** \`GET /api/{user}/tasks\` (the default list) for users holding
+${fmt(stores.list[0].tasks_per_user)} tasks each, and \`POST /api/{user}/tasks\` (\`{"title": ...}\`), each request for the next user
+(a wrk script rotating their tokens); every user already held a task, so no request created an object:
+
+${storesTables.list}
+
+**2. How the cost grows with users.** The same \`GET\` load spread over the first 10, 1,000 and 10,000 of
+${fmt(stores.seeding.scale.users)} users (each request for the next user, each round from another one), every user holding
+${fmt(stores.seeding.scale.tasks)} ${stores.seeding.scale.tasks === 1 ? 'task' : 'tasks'} in both stores. "x ${fmt(stores.scale[0].users)} users" is the median per-round ratio to the same Worker
+with the load on ${fmt(stores.scale[0].users)} users. The third Worker is on D1 too, its database also holding the tasks of
+${fmt(stores.seeding.idle.users)} idle users (${fmt(stores.seeding.idle.tasks)} each, ${fmt(stores.seeding.idle.users * stores.seeding.idle.tasks)} in all) that no request asks for: D1 with a large table (an idle
+user's object is a file no request opens, so the object store has nothing to add there).
+
+${storesTables.scale}
+
+Why ${fmt(stores.seeding.scale.tasks)} ${stores.seeding.scale.tasks === 1 ? 'task' : 'tasks'} per user and not 100: a task reaches an object only through its Worker, and on this machine
+that goes at the rates below (creating a user's object costs most), so 10,000 users x 100 tasks (or even x 10)
+would take far longer than a benchmark run; D1's INSERTs take seconds.
+
+${storesTables.seeding}
+
+**3. ${fmt(stores.writers[0].users)} users writing at once.** \`POST /api/{user}/tasks\`, ${fmt(stores.writers[0].connections)} connections, each a different user
+(one wrk thread each):
+
+${storesTables.writers}`
+  : '';
+
 const wasm = find(sizes.rows, 'taskgate-verify: Wasm');
 goal(
   'Size: the package Wasm at most 48 KB gzip (issue 20)',
@@ -584,6 +761,21 @@ A256CBC-HS512 under a key derived by HKDF), read by TaskGate without calling Bet
 
 ${sessionSection || '(not measured in this run)'}
 
+## 8. Rows read and written per request (what D1 and Durable Object SQLite bill)
+
+Each task route's statement as the Worker runs it (\`worker/src/store/sql.rs\`: the same statement on D1 and in a
+user's Durable Object), once on its success path, on a local D1 where the user's tasks sit among other users'
+tasks and revocations, counted by the database itself: \`meta.rows_read\` and \`meta.rows_written\` (workerd's
+SQLite counts a row read for each seek and step in a table, an index or a temporary table, and a row written for
+each table row or index entry written and each table row deleted). Bytes per task: the database's size before and
+after the tasks were added (bench/rows.mjs).
+
+${rowsTable ? `${rowsTable}\n\n${rowsStorage}` : '(not measured in this run)'}
+
+## 9. Task stores: D1 vs one Durable Object per user
+
+${storesSection || '(not measured in this run)'}
+
 ## Chart
 
 \`\`\`
@@ -596,6 +788,8 @@ console.log(goalTable);
 console.log();
 if (revocationTable) console.log(`${revocationTable}\n`);
 for (const t of [sessionNativeTable, sessionNodeTable, sessionWorkerdTable]) if (t) console.log(`${t}\n`);
+if (rowsTable) console.log(`${rowsTable}\n\n${rowsStorage}\n`);
+if (storesTables) for (const t of Object.values(storesTables)) console.log(`${t}\n`);
 console.log(loadTable);
 console.log();
 if (splitTable) console.log(`${splitTable}\n`);

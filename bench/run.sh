@@ -32,6 +32,10 @@ node --disable-warning=ExperimentalWarning bench/node/session-cache.mjs $smoke >
 node --disable-warning=ExperimentalWarning bench/workerd/session-cache.mjs $smoke > "$out/workerd-session-cache.json"
 echo "[bench] revocation: sign-out to the API's first refusal (real Better Auth, wrangler dev)" >&2
 PATH="$PWD/node_modules/.bin:$PATH" node bench/revocation.mjs $smoke 2>/dev/null > "$out/revocation.json"
+echo "[bench] rows read and written per request (local D1: what D1 and Durable Object SQLite bill)" >&2
+node bench/rows.mjs $smoke > "$out/rows.json"
+echo "[bench] task stores: D1 vs one Durable Object per user (wrangler dev + wrk)" >&2
+node bench/workerd/stores.mjs $smoke > "$out/workerd-stores.json"
 echo "[bench] sizes" >&2
 node bench/sizes.mjs > "$out/sizes.json"
 node bench/report.mjs "$out" $smoke
