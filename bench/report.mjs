@@ -551,6 +551,21 @@ const storesTables = stores
           xD1(r, 'cpu_ms'),
         ]),
       ),
+      hot: stores.hot
+        ? table(
+            ['store', 'requests/s', 'x D1', 'p50 ms', 'p99 ms', 'x D1', 'CPU ms/request: Worker runtime', 'x D1'],
+            stores.hot.map((r) => [
+              r.store,
+              fmt(r.rps),
+              xD1(r, 'rps'),
+              fmt(r.p50_ms, 1),
+              fmt(r.p99_ms, 1),
+              xD1(r, 'p99_ms'),
+              ms(r.cpu_ms.runtime),
+              xD1(r, 'cpu_ms'),
+            ]),
+          )
+        : '(not measured in this run)',
       seeding: (() => {
         const s = stores.seeding;
         const o = s.object;
@@ -629,7 +644,12 @@ ${storesTables.seeding}
 **3. ${fmt(stores.writers[0].users)} users writing at once.** \`POST /api/{user}/tasks\`, ${fmt(stores.writers[0].connections)} connections, each a different user
 (one wrk thread each):
 
-${storesTables.writers}`
+${storesTables.writers}
+
+**4. One hot user.** \`GET /api/{user}/tasks\` of one user on every connection (in the object store one object
+serves them all, one request at a time):
+
+${storesTables.hot}`
   : '';
 
 const wasm = find(sizes.rows, 'taskgate-verify: Wasm');

@@ -16,6 +16,7 @@
 //      IDLE users no request asks for (10,000 x 100 = 1M): D1's cost with a large table.
 //   3. 50 users writing at once: wrk with 50 connections, each a different user (one wrk thread
 //      each), POST: requests/s, p99, CPU per request.
+//   4. One hot user: every connection reads the same user's list (one object serves them all).
 //   node bench/workerd/stores.mjs [--smoke] [--rounds R] [--seconds S] [--users 10,1000,10000] [--tasks T]
 // A summary on stderr, one JSON document on stdout.
 import { execFile, execFileSync } from 'node:child_process';
@@ -373,6 +374,7 @@ try {
     post: rotatingLua(writers, 'POST'),
     scale: rotatingLua(scaleUsers, 'GET'),
     crowd: perThreadLua(crowd),
+    hot: rotatingLua(listUsers.slice(0, 1), 'GET'),
   };
   for (const [name, text] of Object.entries(scripts)) {
     scripts[name] = path.join(tmp, `${name}.lua`);
@@ -416,6 +418,15 @@ try {
     for (const s of order(pair, r)) part3[s.key][0].push(measure(s, scripts.crowd, crowdOpts));
     log(`part 3 (${CROWD} users writing at once): round ${r + 1} of ${ROUNDS} done`);
   }
+  // Part 4: one hot user: every connection reads the same user's list (in the object store, one
+  // object serves them all, one request at a time).
+  const part4 = runs(pair, 1);
+  if (WARMUP_SECONDS) for (const s of pair) wrk(s.server.url, scripts.hot, { seconds: WARMUP_SECONDS });
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const s of order(pair, r)) part4[s.key][0].push(measure(s, scripts.hot));
+    log(`part 4 (one hot user): round ${r + 1} of ${ROUNDS} done`);
+  }
+
   // Each connection wrote as its own user: every one of them now holds tasks, in both stores.
   for (const s of pair) for (const u of crowd) await expectTasks(s, u, (n) => n > 0);
 
@@ -452,6 +463,14 @@ try {
       })),
     ),
     writers: pair.map((s) => row(s, part3, 0, { route: 'POST /api/{user}/tasks', users: CROWD, connections: CROWD })),
+    hot: pair.map((s) =>
+      row(s, part4, 0, {
+        route: 'GET /api/{user}/tasks',
+        users: 1,
+        connections: CONNECTIONS,
+        tasks_per_user: LIST_TASKS,
+      }),
+    ),
     total_seconds: (Date.now() - started) / 1000,
   };
 } finally {
@@ -468,4 +487,5 @@ console.error(
 for (const r of result.list) console.error(line(`${r.store} ${r.route}`, r));
 for (const r of result.scale) console.error(line(`${r.store} GET, ${f(r.users)} users`, r));
 for (const r of result.writers) console.error(line(`${r.store}, ${CROWD} users writing at once`, r));
+for (const r of result.hot) console.error(line(`${r.store}, one user on every connection`, r));
 console.log(JSON.stringify(result));

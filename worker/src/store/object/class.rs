@@ -272,22 +272,29 @@ async fn run(store: &SqliteStore<Storage>, op: Op) -> Result<Reply, ApiError> {
 }
 
 /// Creates the bookkeeping table and applies the migrations not yet applied: the user the object
-/// holds, if any.
+/// holds, if any. Two statements when the object is up to date (each time an object starts).
 fn migrate(sql: &SqlStorage) -> Result<Option<String>, JsValue> {
     exec(sql, META, vec![])?;
+    let mut applied = Vec::new();
+    let mut owner = None;
+    let rows =
+        exec(sql, "SELECT key, value FROM taskgate_object WHERE key = 'owner' OR key LIKE 'migration:%'", vec![])?;
+    for row in rows {
+        let mut cells = row.into_iter();
+        match (cells.next(), cells.next()) {
+            (Some(Cell::Text(key)), Some(Cell::Text(value))) if key == "owner" => owner = Some(value),
+            (Some(Cell::Text(key)), _) => applied.push(key),
+            _ => {}
+        }
+    }
     for (name, text_of) in MIGRATIONS {
         let key = format!("migration:{name}");
-        let applied = exec(sql, "SELECT 1 FROM taskgate_object WHERE key = ?1", vec![text(&key)])?;
-        if applied.is_empty() {
+        if !applied.contains(&key) {
             exec(sql, text_of, vec![])?;
             exec(sql, "INSERT INTO taskgate_object (key, value) VALUES (?1, 'applied')", vec![text(&key)])?;
         }
     }
-    let owner = exec(sql, "SELECT value FROM taskgate_object WHERE key = 'owner'", vec![])?;
-    Ok(owner.into_iter().next().and_then(|row| row.into_iter().next()).and_then(|cell| match cell {
-        Cell::Text(s) => Some(s),
-        _ => None,
-    }))
+    Ok(owner)
 }
 
 /// The object's SQLite storage as a [`Database`]. Its calls are synchronous: a batch runs inside
