@@ -480,6 +480,21 @@ const rowsStorage = rowsSeed
 // The two task stores under load (bench/workerd/stores.mjs): D1 against one Durable Object per user.
 const stores = existsSync(path.join(dir, 'workerd-stores.json')) ? load('workerd-stores') : undefined;
 const xD1 = (r, key) => (r.x_d1 ? fmt(r.x_d1[key], 2) : '1.00');
+/** A load's rows per store: requests/s, p50, p99 and CPU per request, each with its ratio to D1. */
+const storeLoadTable = (rows) =>
+  table(
+    ['store', 'requests/s', 'x D1', 'p50 ms', 'p99 ms', 'x D1', 'CPU ms/request: Worker runtime', 'x D1'],
+    rows.map((r) => [
+      r.store,
+      fmt(r.rps),
+      xD1(r, 'rps'),
+      fmt(r.p50_ms, 1),
+      fmt(r.p99_ms, 1),
+      xD1(r, 'p99_ms'),
+      ms(r.cpu_ms.runtime),
+      xD1(r, 'cpu_ms'),
+    ]),
+  );
 const storesTables = stores
   ? {
       list: table(
@@ -538,34 +553,8 @@ const storesTables = stores
           fmt(r.x_fewest.cpu_ms, 2),
         ]),
       ),
-      writers: table(
-        ['store', 'requests/s', 'x D1', 'p50 ms', 'p99 ms', 'x D1', 'CPU ms/request: Worker runtime', 'x D1'],
-        stores.writers.map((r) => [
-          r.store,
-          fmt(r.rps),
-          xD1(r, 'rps'),
-          fmt(r.p50_ms, 1),
-          fmt(r.p99_ms, 1),
-          xD1(r, 'p99_ms'),
-          ms(r.cpu_ms.runtime),
-          xD1(r, 'cpu_ms'),
-        ]),
-      ),
-      hot: stores.hot
-        ? table(
-            ['store', 'requests/s', 'x D1', 'p50 ms', 'p99 ms', 'x D1', 'CPU ms/request: Worker runtime', 'x D1'],
-            stores.hot.map((r) => [
-              r.store,
-              fmt(r.rps),
-              xD1(r, 'rps'),
-              fmt(r.p50_ms, 1),
-              fmt(r.p99_ms, 1),
-              xD1(r, 'p99_ms'),
-              ms(r.cpu_ms.runtime),
-              xD1(r, 'cpu_ms'),
-            ]),
-          )
-        : '(not measured in this run)',
+      writers: storeLoadTable(stores.writers),
+      hot: stores.hot ? storeLoadTable(stores.hot) : '(not measured in this run)',
       seeding: (() => {
         const s = stores.seeding;
         const o = s.object;

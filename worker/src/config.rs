@@ -42,10 +42,8 @@ static CONFIG: OnceLock<Config> = OnceLock::new();
 pub fn get(env: &Env) -> &'static Config {
     CONFIG.get_or_init(|| {
         let var = |name: &str| present(env.var(name).ok().map(|v| v.to_string()));
-        let store = Backend::parse(var(TASK_STORE).as_deref()).ok_or_else(|| {
-            let names: Vec<&str> = Backend::ALL.iter().map(|(_, name)| *name).collect();
-            format!("{TASK_STORE} must be one of: {}", names.join(", "))
-        });
+        let store = Backend::parse(var(TASK_STORE).as_deref())
+            .ok_or_else(|| format!("{TASK_STORE} must be {}", Backend::expected()));
         match store.and_then(|store| Settings::from_env(var).map(|s| (store, s)).map_err(|e| e.to_string())) {
             Ok((store, settings)) => Config {
                 store,

@@ -64,21 +64,20 @@ pub async fn serve(
         }
         Endpoint::Moves => {
             auth::authorize_service(Service::Admin, req, config, now).await?;
-            let (user, to) = input::move_request(&read_body(req).await?)?;
-            let names: Vec<&str> = Backend::ALL.iter().map(|(_, name)| *name).collect();
-            let to = Backend::parse(Some(&to)).filter(|_| !to.trim().is_empty()).ok_or_else(|| {
-                ApiError::validation_failed([("to".to_owned(), format!("must be one of: {}", names.join(", ")))].into())
-            })?;
-            let from = match to {
-                Backend::D1 => Backend::DurableObject,
-                Backend::DurableObject => Backend::D1,
-            };
-            let moved = store::moves::move_user(env, &user, from, to).await?;
-            let name = |b: Backend| Backend::ALL.iter().find(|(x, _)| *x == b).map_or("", |(_, n)| *n);
-            let body = serde_json::json!({ "user": user, "from": name(from), "to": name(to), "tasks": moved.tasks, "left": moved.left });
-            Ok(json(200, &body))
+            moves(req, env).await
         }
     }
+}
+
+/// `POST /admin/moves`: one user's tasks moved to the store the body names, from the other.
+async fn moves(req: &mut Request, env: &Env) -> Result<Response, ApiError> {
+    let (user, to) = input::move_request(&read_body(req).await?)?;
+    let to = Backend::named(to.trim()).ok_or_else(|| {
+        ApiError::validation_failed([("to".to_owned(), format!("must be {}", Backend::expected()))].into())
+    })?;
+    let moved = store::moves::move_user(env, &user, to.other(), to).await?;
+    let body = serde_json::json!({ "user": user, "from": to.other().name(), "to": to.name(), "tasks": moved.tasks, "left": moved.left });
+    Ok(json(200, &body))
 }
 
 /// A task route, once its caller is known to be the path's user.

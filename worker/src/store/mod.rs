@@ -63,8 +63,32 @@ impl Backend {
     pub fn parse(value: Option<&str>) -> Option<Self> {
         match value.map(str::trim).unwrap_or("") {
             "" => Some(Backend::D1),
-            v => Self::ALL.iter().find(|(_, name)| *name == v).map(|(b, _)| *b),
+            v => Self::named(v),
         }
+    }
+
+    /// The backend named `name` exactly.
+    pub fn named(name: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == name).map(|(b, _)| *b)
+    }
+
+    /// Its setting's value.
+    pub fn name(self) -> &'static str {
+        Self::ALL.iter().find(|(b, _)| *b == self).map_or("", |(_, n)| *n)
+    }
+
+    /// The other store (where a move to this one comes from).
+    pub fn other(self) -> Self {
+        match self {
+            Backend::D1 => Backend::DurableObject,
+            Backend::DurableObject => Backend::D1,
+        }
+    }
+
+    /// What a setting naming a store must be: "one of: d1, durable-object".
+    pub fn expected() -> String {
+        let names: Vec<&str> = Self::ALL.iter().map(|(_, name)| *name).collect();
+        format!("one of: {}", names.join(", "))
     }
 
     /// Whether the store answers (`/health`).

@@ -41,6 +41,9 @@ pub struct UserTasks {
     ready: bool,
     /// The user this object holds, once it has held one.
     owner: RefCell<Option<String>>,
+    /// The end of the object's block of ids (exclusive), while ids are left in it; kept in
+    /// `taskgate_object` too, read once when the object starts.
+    ids_end: std::cell::Cell<Option<i64>>,
 }
 
 impl DurableObject for UserTasks {
@@ -51,7 +54,15 @@ impl DurableObject for UserTasks {
         if schema.is_err() {
             let _ = failed("schema");
         }
-        Self { ready: schema.is_ok(), owner: RefCell::new(schema.ok().flatten()), state, env, storage }
+        let held = schema.as_ref().ok().cloned().unwrap_or_default();
+        Self {
+            ready: schema.is_ok(),
+            owner: RefCell::new(held.owner),
+            ids_end: std::cell::Cell::new(held.ids_end),
+            state,
+            env,
+            storage,
+        }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -168,22 +179,31 @@ impl UserTasks {
     /// Before an insert: when the object has no ids left in its block, takes a new block (see
     /// [`allocate`]). Concurrent inserts wait for one allocation (`blockConcurrencyWhile`).
     async fn ensure_ids(&self) -> Result<(), ApiError> {
-        if meta(&self.storage.sql, "ids_end")?.is_some() {
+        if self.ids_end.get().is_some() {
             return Ok(());
         }
         let owner = self.owner.borrow().clone().unwrap_or_default();
         let allocation = allocate(self.storage.clone(), self.env.clone(), owner);
         // Errors come back as values: an `Err` here would reset the object.
-        self.state.block_concurrency_while(async move { Ok(allocation.await) }).await.map_err(|_| failed("ids"))?
+        let end = self
+            .state
+            .block_concurrency_while(async move { Ok(allocation.await) })
+            .await
+            .map_err(|_| failed("ids"))??;
+        self.ids_end.set(Some(end));
+        Ok(())
     }
 
     /// After an insert gave `id`: when it was the block's last, the next insert takes a new block.
     fn used(&self, id: i64) -> Result<(), ApiError> {
-        match meta(&self.storage.sql, "ids_end")?.and_then(|end| end.parse::<i64>().ok()) {
+        match self.ids_end.get() {
             Some(end) if id + 1 < end => Ok(()),
-            _ => exec(&self.storage.sql, "DELETE FROM taskgate_object WHERE key = 'ids_end'", vec![])
-                .map(|_| ())
-                .map_err(|_| failed("sql")),
+            _ => {
+                self.ids_end.set(None);
+                exec(&self.storage.sql, "DELETE FROM taskgate_object WHERE key = 'ids_end'", vec![])
+                    .map(|_| ())
+                    .map_err(|_| failed("sql"))
+            }
         }
     }
 
@@ -212,10 +232,10 @@ fn meta(sql: &SqlStorage, key: &str) -> Result<Option<String>, ApiError> {
 /// Takes a block of ids from the allocator object for `owner`'s object (unless one was taken
 /// meanwhile) and makes the next id its first: SQLite's `AUTOINCREMENT` goes on from the highest
 /// id it has given, so a row at the block's start minus one, inserted and deleted in one
-/// transaction, moves it there.
-async fn allocate(storage: Storage, env: Env, owner: String) -> Result<(), ApiError> {
-    if meta(&storage.sql, "ids_end")?.is_some() {
-        return Ok(());
+/// transaction, moves it there. The block's end.
+async fn allocate(storage: Storage, env: Env, owner: String) -> Result<i64, ApiError> {
+    if let Some(end) = meta(&storage.sql, "ids_end")?.and_then(|end| end.parse().ok()) {
+        return Ok(end);
     }
     let stub = super::client::stub(&env, ID_ALLOCATOR)?;
     let reply = super::client::send(&stub, &Message { user: String::new(), call: Call::Block }).await?;
@@ -240,7 +260,7 @@ async fn allocate(storage: Storage, env: Env, owner: String) -> Result<(), ApiEr
                 "INSERT OR REPLACE INTO taskgate_object (key, value) VALUES ('ids_end', ?1)",
                 vec![text(&end.to_string())],
             )?;
-            Ok(())
+            Ok(end)
         })
         .map_err(|_| failed("ids"))
 }
@@ -271,18 +291,31 @@ async fn run(store: &SqliteStore<Storage>, op: Op) -> Result<Reply, ApiError> {
     })
 }
 
-/// Creates the bookkeeping table and applies the migrations not yet applied: the user the object
-/// holds, if any. Two statements when the object is up to date (each time an object starts).
-fn migrate(sql: &SqlStorage) -> Result<Option<String>, JsValue> {
+/// What an object's bookkeeping says when it starts.
+#[derive(Clone, Default)]
+struct Held {
+    /// The user it holds, if any.
+    owner: Option<String>,
+    /// The end of its block of ids, if ids are left in it.
+    ids_end: Option<i64>,
+}
+
+/// Creates the bookkeeping table and applies the migrations not yet applied: what the object
+/// holds. Two statements when the object is up to date (each time an object starts).
+fn migrate(sql: &SqlStorage) -> Result<Held, JsValue> {
     exec(sql, META, vec![])?;
     let mut applied = Vec::new();
-    let mut owner = None;
-    let rows =
-        exec(sql, "SELECT key, value FROM taskgate_object WHERE key = 'owner' OR key LIKE 'migration:%'", vec![])?;
+    let mut held = Held::default();
+    let rows = exec(
+        sql,
+        "SELECT key, value FROM taskgate_object WHERE key IN ('owner', 'ids_end') OR key LIKE 'migration:%'",
+        vec![],
+    )?;
     for row in rows {
         let mut cells = row.into_iter();
         match (cells.next(), cells.next()) {
-            (Some(Cell::Text(key)), Some(Cell::Text(value))) if key == "owner" => owner = Some(value),
+            (Some(Cell::Text(key)), Some(Cell::Text(value))) if key == "owner" => held.owner = Some(value),
+            (Some(Cell::Text(key)), Some(Cell::Text(value))) if key == "ids_end" => held.ids_end = value.parse().ok(),
             (Some(Cell::Text(key)), _) => applied.push(key),
             _ => {}
         }
@@ -294,7 +327,7 @@ fn migrate(sql: &SqlStorage) -> Result<Option<String>, JsValue> {
             exec(sql, "INSERT INTO taskgate_object (key, value) VALUES (?1, 'applied')", vec![text(&key)])?;
         }
     }
-    Ok(owner)
+    Ok(held)
 }
 
 /// The object's SQLite storage as a [`Database`]. Its calls are synchronous: a batch runs inside
