@@ -16,8 +16,11 @@ fn taskgate(args: &[&str], env_file: &std::path::Path) -> (i32, String) {
     (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
 }
 
+/// A new env file: tests run in parallel threads of one process, so no two calls share a path.
 fn env_file(name: &str, text: &str) -> std::path::PathBuf {
-    let p = std::env::temp_dir().join(format!("taskgate-cli-{}-{name}.vars", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let p = std::env::temp_dir().join(format!("taskgate-cli-{}-{n}-{name}.vars", std::process::id()));
     std::fs::write(&p, text).unwrap();
     p
 }

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 
@@ -70,14 +71,22 @@ fn s<'a>(c: &'a Value, field: &str) -> &'a str {
     c[field].as_str().unwrap_or_else(|| panic!("{field}"))
 }
 
+/// A new file (tests run in parallel threads of one process, so no two calls share a path:
+/// rewriting a file another test is reading made it read an empty one).
+fn new_file(name: &str, text: &str) -> std::path::PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let p = std::env::temp_dir().join(format!("taskgate-cli-cookie-{}-{n}-{name}.vars", std::process::id()));
+    std::fs::write(&p, text).unwrap();
+    p
+}
+
 /// An env file with the case's keys: its secret, or its ring; and `more` lines.
 fn env_file(name: &str, c: &Value, more: &str) -> std::path::PathBuf {
     let ring = s(c, "ring");
     let keys =
         if ring.contains(':') { format!("BETTER_AUTH_SECRETS={ring}") } else { format!("BETTER_AUTH_SECRET={ring}") };
-    let p = std::env::temp_dir().join(format!("taskgate-cli-cookie-{}-{name}.vars", std::process::id()));
-    std::fs::write(&p, format!("{keys}\n{more}")).unwrap();
-    p
+    new_file(name, &format!("{keys}\n{more}"))
 }
 
 /// A minute after the case's cookie was made.
@@ -171,8 +180,7 @@ fn refusals_print_the_code_and_exit_1() {
         let now = now(&c);
         // Another secret.
         let other = vectors()["secrets"]["new"].as_str().unwrap().to_owned();
-        let f = std::env::temp_dir().join(format!("taskgate-cli-cookie-{}-{name}-other.vars", std::process::id()));
-        std::fs::write(&f, format!("BETTER_AUTH_SECRET={other}\n")).unwrap();
+        let f = new_file(&format!("{name}-other"), &format!("BETTER_AUTH_SECRET={other}\n"));
         let run = taskgate(&[s(&c, "value"), "--strategy", strategy, "--now", &now], &f, None);
         assert_refused(&run, &c, "invalid_signature");
         assert!(!run.stdout.contains(&other));
