@@ -30,7 +30,9 @@ fuzz_target!(|data: &[u8]| {
                 _ => u64::from(c[2] & 0x3f) * 32,
             };
             let step = match c[0] % 4 {
-                0 => Step::Source((c[1] & 0x40 == 0).then_some((c[1] >> 2) & 3), (c[1] & 0x80 == 0).then_some(c[1] & 3)),
+                0 => {
+                    Step::Source((c[1] & 0x40 == 0).then_some((c[1] >> 2) & 3), (c[1] & 0x80 == 0).then_some(c[1] & 3))
+                }
                 1 => Step::Copy(c[1] & 3, u64::from(c[1] >> 2) * 20),
                 _ => Step::Plan(c[1]),
             };

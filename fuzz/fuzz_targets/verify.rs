@@ -12,7 +12,13 @@ fn verifier() -> &'static (Verifier, KeyRing) {
     static V: OnceLock<(Verifier, KeyRing)> = OnceLock::new();
     V.get_or_init(|| {
         let ring = KeyRing::from_secret(SECRET).unwrap();
-        let options = Options { leeway: 5, issuer: Some("iss".into()), audience: Some("aud".into()), max_age: Some(3600), ..Options::default() };
+        let options = Options {
+            leeway: 5,
+            issuer: Some("iss".into()),
+            audience: Some("aud".into()),
+            max_age: Some(3600),
+            ..Options::default()
+        };
         (Verifier::new(ring.clone(), options).unwrap(), ring)
     })
 }

@@ -76,12 +76,21 @@ fuzz_target!(|data: &[u8]| {
         let sig: p256::ecdsa::Signature = es.sign(m);
         sig.to_bytes().to_vec()
     };
-    for token in [signed(r#"{"alg":"EdDSA","kid":"ed"}"#, text, ed_sign), signed(r#"{"alg":"ES256","kid":"es"}"#, text, es_sign)] {
+    for token in
+        [signed(r#"{"alg":"EdDSA","kid":"ed"}"#, text, ed_sign), signed(r#"{"alg":"ES256","kid":"es"}"#, text, es_sign)]
+    {
         deferred_matches(v, &token);
         if let Err(e) = v.verify(&token, NOW) {
             let code = e.code().as_str();
             assert!(
-                !matches!(code, "unsupported_algorithm" | "unsupported_header" | "invalid_signature" | "unknown_key" | "missing_token"),
+                !matches!(
+                    code,
+                    "unsupported_algorithm"
+                        | "unsupported_header"
+                        | "invalid_signature"
+                        | "unknown_key"
+                        | "missing_token"
+                ),
                 "a signed token failed with {code}"
             );
         }
