@@ -29,14 +29,20 @@ const sentence = (code) => (code in ERRORS ? ERRORS[/** @type {keyof ERRORS} */ 
 /**
  * The TokenError for what the Wasm threw or answered: an error number (the code, 1-based over
  * ERROR_CODES then REFUSAL_CODES, in the low byte; the claim, 1-based in CLAIMS, in the next),
- * or a sentence saying why the settings cannot be used (`invalid_config`). `why` adds to the
- * message of an error without a claim. Anything else was not the Wasm's, and is thrown again.
+ * a sentence saying why the settings cannot be used (`invalid_config`), or, for an environment's
+ * settings, `[error number, sentence]`, the sentence the crate's naming the variable at fault
+ * (kept as the error's `setting`). `why` adds to the message of an error without a claim.
+ * Anything else was not the Wasm's, and is thrown again.
  * @param {unknown} thrown
  * @param {string} [why]
  * @returns {TokenError}
  */
 export function tokenError(thrown, why) {
   if (typeof thrown === 'string') return tokenError(INVALID_CONFIG, thrown);
+  if (Array.isArray(thrown) && thrown.length === 2) {
+    const [n, sentence] = thrown;
+    return Object.assign(tokenError(n, sentence), { setting: sentence });
+  }
   if (typeof thrown !== 'number') throw thrown;
   const n = thrown & ERROR_NUMBER.codeMask;
   const code = ERROR_CODES[n - 1] ?? REFUSAL_CODES[n - 1 - ERROR_CODES.length] ?? 'invalid_config';

@@ -12,6 +12,12 @@ export class TokenError extends Error {
   readonly code: ErrorCode | RefusalCode;
   /** The claim the error concerns, when it concerns one. */
   readonly claim?: ClaimName;
+  /**
+   * For keys read from an environment that cannot be used (`weak_key`, `invalid_config`): the
+   * sentence naming the variable at fault, never its value, e.g. `BETTER_AUTH_SECRETS holds a
+   * key shorter than 32 bytes`.
+   */
+  readonly setting?: string;
 }
 
 /**

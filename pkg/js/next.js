@@ -8,7 +8,6 @@
 // so this module also loads outside Next (a proxy's own unit tests).
 import { NextResponse } from 'next/server.js';
 import { createVerifier, refusalOf, TokenError } from '#full';
-import { SETTINGS } from './contract.js';
 
 const DEFAULT_OWNER = /^\/api\/([^/]+)\/tasks(?:\/|$)/;
 /** @type {(p: string, prefix: string) => boolean} */
@@ -199,17 +198,12 @@ async function renew(request, authPath, cookiePrefix = 'better-auth') {
 }
 
 /**
- * Why no verifier could be built, as a sentence naming the setting at fault (never its value).
+ * Why no verifier could be built, as a sentence naming the setting at fault (never its value):
+ * for the environment, the crate's sentence naming the variable (`TokenError#setting`).
  * @param {unknown} keys the `keys` option (undefined: the environment)
  * @param {TokenError} e
  */
 function misconfiguration(keys, e) {
   if (keys !== undefined) return `the keys given to createProxy: ${e.message}`;
-  const env = process.env;
-  const set = (/** @type {string} */ name) => (env[name] ?? '').trim() !== '';
-  if (!set(SETTINGS.secret) && !set(SETTINGS.secrets) && !set(SETTINGS.jwksUrl) && !set(SETTINGS.jwks)) {
-    return `${SETTINGS.secret} is not set (nor ${SETTINGS.secrets}, ${SETTINGS.jwks}, ${SETTINGS.jwksUrl})`;
-  }
-  const which = set(SETTINGS.secrets) ? SETTINGS.secrets : SETTINGS.secret;
-  return e.code === 'weak_key' ? `${which} holds a key shorter than 32 bytes` : `${which}: ${e.message}`;
+  return /** @type {TokenError & { setting?: string }} */ (e).setting ?? e.message;
 }

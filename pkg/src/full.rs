@@ -10,13 +10,13 @@ use taskgate_verify::host::settings::{self, KeySource};
 use taskgate_verify::keyset::cache::{KeyCache, Plan};
 use taskgate_verify::keyset::jwks::KeySet;
 use taskgate_verify::keyset::signature::{Outcome, deferred};
-use taskgate_verify::{Claims, KeyRing, Verifier as Inner};
+use taskgate_verify::{Claims, Verifier as Inner};
 use wasm_bindgen::prelude::*;
 
 use crate::http::{Http, Parts};
 use crate::job::Job;
 use crate::numbers::error_number;
-use crate::settings::Settings;
+use crate::settings::{Settings, settings_problem};
 
 /// What a check came to: final, or waiting for the platform's verdict on its signature.
 pub type CheckOutcome = Outcome<Claims, Refusal>;
@@ -32,16 +32,14 @@ pub struct Full {
 
 impl Full {
     /// The verifier `settings` describe: the keys, the options, where asymmetric tokens' keys
-    /// come from. Throws the error number, or for a key source that
-    /// cannot be used (`invalid_config`), why, as a sentence naming the setting.
-    pub fn new(keys: KeyRing, settings: &Settings) -> Result<(Inner, Full), JsValue> {
+    /// come from (with a key source, no secret is needed). Throws as `Verifier::new` says.
+    pub fn new(settings: &Settings) -> Result<(Inner, Full), JsValue> {
         let mut options = settings.options();
         let (set, url) = if settings.has_env() {
             // JWKS, else JWKS_URL, else BETTER_AUTH_URL's; iss and aud are BETTER_AUTH_URL's
             // origin, as Better Auth writes them (the crate's settings rules).
             let var = |name: &str| settings.var(name);
-            let source =
-                settings::key_source_from_env(var).map_err(|e| JsValue::from(key_source_problem(e.variable())))?;
+            let source = settings::key_source_from_env(var).map_err(settings_problem)?;
             let base = settings::present(var(settings::BETTER_AUTH_URL)).and_then(|u| settings::origin(u.trim()));
             options.jwks_audience.clone_from(&base);
             options.jwks_issuer = base;
@@ -60,6 +58,8 @@ impl Full {
                 None => (None, settings.jwks_url()),
             }
         };
+        // A deployment that checks only JWK Set tokens needs no shared secret.
+        let keys = settings.key_ring(set.is_some() || url.is_some())?;
         let inner = Inner::new(keys, options).map_err(|e| JsValue::from(error_number(e)))?;
         let inner = match (set, &url) {
             (Some(set), _) => inner.with_key_set(set),
@@ -102,14 +102,5 @@ impl Full {
             cache.fetching(now);
         }
         fetch
-    }
-}
-
-/// Why the key source an environment's `variable` describes cannot be used: a sentence built
-/// without the formatting machinery (the crate's own sentence would add about 6 KB gzip).
-fn key_source_problem(variable: &str) -> String {
-    match variable {
-        settings::JWKS => "JWKS is not a JWK Set".into(),
-        url => [url, " is not an https: URL (http: only for a loopback host)"].concat(),
     }
 }

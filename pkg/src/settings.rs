@@ -10,7 +10,17 @@ use taskgate_verify::session_cache::SessionCache;
 use taskgate_verify::{Error, ErrorCode, KeyRing, Options};
 use wasm_bindgen::prelude::*;
 
+use taskgate_verify::host::settings::{self, SettingsError};
+
 use crate::numbers::error_number;
+
+/// Why an environment's settings cannot be used, as thrown to JavaScript: `[error number,
+/// sentence]`, the sentence the crate's (the variable and its problem, joined here without
+/// formatting machinery), so it names the variable at fault and never its value.
+pub fn settings_problem(e: SettingsError) -> JsValue {
+    let sentence = [e.variable(), " ", e.problem()].concat();
+    js_sys::Array::of2(&error_number(Error::new(e.code())).into(), &sentence.into()).into()
+}
 
 #[wasm_bindgen]
 extern "C" {
@@ -96,23 +106,20 @@ impl Settings {
     }
 
     /// The key ring: a raw secret, a `BETTER_AUTH_SECRETS` string, or the two variables of an
-    /// environment, read by the crate's settings rules (the ring wins, blank is unset).
-    pub fn key_ring(&self) -> Result<KeyRing, u32> {
-        use taskgate_verify::host::settings::{BETTER_AUTH_SECRET, BETTER_AUTH_SECRETS};
+    /// environment, read by the crate's settings rules (the ring wins, blank is unset; with
+    /// `has_key_source`, neither set is an empty ring). Throws the error number, or for an
+    /// environment [`settings_problem`].
+    pub fn key_ring(&self, has_key_source: bool) -> Result<KeyRing, JsValue> {
         if self.has_env() {
-            let (secret, secrets) = (self.var(BETTER_AUTH_SECRET), self.var(BETTER_AUTH_SECRETS));
-            return KeyRing::from_env_values(secret.as_deref(), secrets.as_deref()).map_err(error_number);
+            return settings::keys_beside_key_source(|name| self.var(name), has_key_source).map_err(settings_problem);
         }
         match (self.secret(), self.secrets()) {
             (_, Some(ring)) => KeyRing::parse(&ring),
             (Some(secret), None) => KeyRing::from_secret(&secret),
-            // Asymmetric tokens only (a JWK Set is given): HS256 tokens never verify.
-            #[cfg(feature = "full")]
-            (None, None) => Ok(KeyRing::empty()),
-            #[cfg(not(feature = "full"))]
+            (None, None) if has_key_source => Ok(KeyRing::empty()),
             (None, None) => Err(Error::new(ErrorCode::InvalidConfig)),
         }
-        .map_err(error_number)
+        .map_err(|e| error_number(e).into())
     }
 
     /// The options of the rules.

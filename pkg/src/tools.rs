@@ -28,25 +28,25 @@ pub fn inspect(token: &str, now: f64, settings: &Settings) -> js_sys::Array {
 }
 
 /// Signs `payload_json` with the current key of the ring `settings` hold (`kid` = its version,
-/// if any). Throws the error number.
+/// if any). Throws the error number, or for an environment `settings_problem`'s pair.
 #[wasm_bindgen]
-pub fn sign(payload_json: &str, settings: &Settings) -> Result<String, u32> {
-    let ring = settings.key_ring()?;
+pub fn sign(payload_json: &str, settings: &Settings) -> Result<String, JsValue> {
+    let ring = settings.key_ring(false)?;
     if ring.current_key().is_none() {
-        return Err(invalid_config()); // nothing to sign with
+        return Err(invalid_config().into()); // nothing to sign with
     }
     Ok(sign_json(&ring, payload_json))
 }
 
 /// A revocation token (the bearer of the Worker's `POST /revocations`, contract section 4) issued
-/// at `now` with the current key of the ring `settings` hold. Throws the error number. Full
+/// at `now` with the current key of the ring `settings` hold. Throws as [`sign`] does. Full
 /// build only: the Better Auth plugin, on a server, is its one user.
 #[cfg(feature = "full")]
 #[wasm_bindgen(js_name = signRevocation)]
-pub fn sign_revocation(now: f64, settings: &Settings) -> Result<String, u32> {
-    let ring = settings.key_ring()?;
+pub fn sign_revocation(now: f64, settings: &Settings) -> Result<String, JsValue> {
+    let ring = settings.key_ring(false)?;
     if ring.current_key().is_none() {
-        return Err(invalid_config()); // nothing to sign with
+        return Err(invalid_config().into()); // nothing to sign with
     }
     Ok(taskgate_verify::sign_revocation(&ring, seconds(now)))
 }

@@ -35,15 +35,15 @@ pub struct Verifier {
 #[wasm_bindgen]
 impl Verifier {
     /// Builds a verifier from its settings. Throws the error number (weak_key, invalid_config)
-    /// on bad input; with the full build, for a key source that cannot be used
-    /// (`invalid_config`), why, as a sentence naming the setting.
+    /// on bad input; for an environment's, `[error number, sentence naming the variable]`
+    /// (`settings_problem`); with the full build, for a key source given as an option that
+    /// cannot be used (`invalid_config`), why, as a sentence naming the option.
     #[wasm_bindgen(constructor)]
     pub fn new(settings: &Settings) -> Result<Verifier, JsValue> {
-        let keys = settings.key_ring()?;
         #[cfg(not(feature = "full"))]
-        let inner = Inner::new(keys, settings.options()).map_err(crate::numbers::error_number)?;
+        let inner = Inner::new(settings.key_ring(false)?, settings.options()).map_err(crate::numbers::error_number)?;
         #[cfg(feature = "full")]
-        let (inner, full) = crate::full::Full::new(keys, settings)?;
+        let (inner, full) = crate::full::Full::new(settings)?;
         let http = Http::new(settings, inner.options());
         Ok(Verifier {
             inner,

@@ -74,6 +74,52 @@ describe('rules-jwks.json: every asymmetric rule case', () => {
       'nothing to sign with',
     );
   });
+  it('an environment with a key source and no secret verifies asymmetric tokens and no HS256 token (contract 3.2)', () => {
+    // Before, the full build refused this environment (invalid_config): it wanted a secret.
+    const v = full.createVerifier(
+      { JWKS: JSON.stringify(jwks), BETTER_AUTH_URL: 'https://app.example/' },
+      {
+        now: defaults.now,
+      },
+    );
+    const ed = RULES.cases.find((c) => c.name.startsWith('EdDSA signed'));
+    const hs = RULES.cases.find((c) => c.name.startsWith('HS256 with the configured secret'));
+    assert.equal(
+      outcome(() => v.verify(ed.token)),
+      'ok:user_1',
+    );
+    assert.equal(
+      outcome(() => v.verify(hs.token)),
+      'invalid_signature',
+    );
+    assert.ok(full.createVerifier({ JWKS_URL: 'https://keys.example/jwks' }));
+    assert.ok(full.createVerifier({ BETTER_AUTH_URL: 'https://app.example' }));
+    // A secret that is set must still be a good one; without a key source, one is needed.
+    for (const [env, code, setting] of [
+      [{ JWKS_URL: 'https://keys.example/jwks', BETTER_AUTH_SECRET: 'short' }, 'weak_key', /^BETTER_AUTH_SECRET holds/],
+      [{ JWT_ISSUER: 'https://app.example' }, 'invalid_config', /^BETTER_AUTH_SECRET is not set$/],
+    ]) {
+      assert.throws(
+        () => full.createVerifier(env),
+        (e) => e instanceof TokenError && e.code === code && setting.test(e.setting),
+      );
+    }
+  });
+  it("an environment's bad key source is the crate's sentence, naming the variable", () => {
+    for (const [env, setting] of [
+      [{ JWKS: '[]' }, 'JWKS is not a JWK Set (a JSON object with a "keys" array)'],
+      [
+        { JWKS_URL: 'http://keys.example/jwks' },
+        'JWKS_URL must be an https: URL (plain http: only for a loopback host)',
+      ],
+      [{ BETTER_AUTH_URL: 'app.example' }, 'BETTER_AUTH_URL is not an http: or https: URL'],
+    ]) {
+      assert.throws(
+        () => full.createVerifier({ ...env, BETTER_AUTH_SECRET: defaults.secret }),
+        (e) => e.code === 'invalid_config' && e.setting === setting && e.message.endsWith(`: ${setting}`),
+      );
+    }
+  });
 });
 
 const unhex = (s) => Uint8Array.from(Buffer.from(s, 'hex'));

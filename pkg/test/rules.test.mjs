@@ -86,13 +86,26 @@ describe('keys and options (JavaScript forms)', () => {
   it("an environment object follows the crate's settings rules: blank is unset, names are not values", () => {
     const env = { BETTER_AUTH_SECRET: SECRET, BETTER_AUTH_SECRETS: '  ' };
     assert.equal(outcome(claims(VALID), createVerifier(env, { now: NOW })), 'user_1');
+    // The error names the variable at fault in the crate's words (never the value).
     assert.throws(
       () => createVerifier({ BETTER_AUTH_SECRET: ' ' }),
-      (e) => e.code === 'invalid_config',
+      (e) => e.code === 'invalid_config' && e.setting === 'BETTER_AUTH_SECRET is not set',
     );
     assert.throws(
-      () => createVerifier({ BETTER_AUTH_SECRET: 'short' }),
-      (e) => e.code === 'weak_key',
+      () => createVerifier({ BETTER_AUTH_SECRET: 'tiny-value-x' }),
+      (e) =>
+        e.code === 'weak_key' &&
+        e.setting === 'BETTER_AUTH_SECRET holds a key shorter than 32 bytes' &&
+        !e.message.includes('tiny-value-x'),
+    );
+    assert.throws(
+      () => createVerifier({ BETTER_AUTH_SECRETS: `7:${SECRET},6` }),
+      (e) => e.code === 'invalid_config' && /^BETTER_AUTH_SECRETS cannot be parsed/.test(e.setting),
+    );
+    // Keys given as values name no variable.
+    assert.throws(
+      () => createVerifier({ secret: 'short' }),
+      (e) => e.code === 'weak_key' && e.setting === undefined,
     );
   });
   it('a secret string is always one secret, even with ":" and ","', () => {

@@ -258,7 +258,9 @@ describe('taskgate-verify/next outside Next', () => {
     const error = console.error;
     console.error = (...args) => lines.push(args.join(' '));
     try {
-      for (const name of ['BETTER_AUTH_SECRET', 'BETTER_AUTH_SECRETS', 'JWKS', 'JWKS_URL']) delete process.env[name];
+      for (const name of ['BETTER_AUTH_SECRET', 'BETTER_AUTH_SECRETS', 'JWKS', 'JWKS_URL', 'BETTER_AUTH_URL']) {
+        delete process.env[name];
+      }
       const proxy = createProxy();
       for (let i = 0; i < 2; i++) {
         const r = await proxy(new NextRequest('http://app.test/api/u1/tasks'));
@@ -276,6 +278,15 @@ describe('taskgate-verify/next outside Next', () => {
       await createProxy()(new NextRequest('http://app.test/api/u1/tasks'));
       assert.match(JSON.parse(lines[0]).detail, /^BETTER_AUTH_SECRET holds a key shorter than 32 bytes$/);
       assert.ok(!lines[0].includes('too-short-secret-value'));
+      // A deployment that checks only jwt() tokens needs no secret (contract 3.2): its keys are
+      // BETTER_AUTH_URL's JWKS, and a request without a token is a plain 401.
+      delete process.env.BETTER_AUTH_SECRET;
+      process.env.BETTER_AUTH_URL = 'https://app.example';
+      lines.length = 0;
+      const r = await createProxy()(new NextRequest('http://app.test/api/u1/tasks'));
+      assert.equal(r.status, 401);
+      assert.equal((await r.json()).code, 'missing_token');
+      assert.deepEqual(lines, []);
     } finally {
       console.error = error;
       process.env = saved;

@@ -14,7 +14,7 @@ use crate::error::ErrorCode;
 use crate::host::cookie::{CookiePolicy, DEFAULT_COOKIE_PREFIX};
 #[cfg(feature = "jwks")]
 use crate::keyset::jwks::KeySet;
-use crate::rules::keys::{KeyRing, MAX_KEYS, MIN_KEY_LEN};
+use crate::rules::keys::KeyRing;
 use crate::rules::options::{MAX_LEEWAY, Options};
 use crate::rules::session_cache::SessionCache;
 use crate::rules::verify::Verifier;
@@ -103,6 +103,22 @@ impl SettingsError {
         self.variable
     }
 
+    /// What is wrong with the variable, the rest of the sentence after its name (e.g. `holds a
+    /// key shorter than 32 bytes`). Plain text, so a host without formatting machinery (the
+    /// package's Wasm) can join the two; its numbers are this crate's limits (a test checks).
+    pub const fn problem(&self) -> &'static str {
+        match self.problem {
+            Problem::NotSet => "is not set",
+            Problem::WeakKey => "holds a key shorter than 32 bytes",
+            Problem::BadRing => "cannot be parsed (expected version:value,... with at most 8 keys)",
+            Problem::BadLeeway => "must be a whole number of seconds from 0 to 300",
+            Problem::BadStrategy => "must be false, true, compact, jwt or jwe",
+            Problem::BadJwks => "is not a JWK Set (a JSON object with a \"keys\" array)",
+            Problem::BadUrl => "is not an http: or https: URL",
+            Problem::InsecureUrl => "must be an https: URL (plain http: only for a loopback host)",
+        }
+    }
+
     /// [`ErrorCode::WeakKey`] for a key under 32 bytes, else [`ErrorCode::InvalidConfig`].
     pub const fn code(&self) -> ErrorCode {
         match self.problem {
@@ -112,22 +128,11 @@ impl SettingsError {
     }
 }
 
-/// A sentence naming the variable, e.g. `BETTER_AUTH_SECRET holds a key shorter than 32 bytes`.
+/// A sentence naming the variable, e.g. `BETTER_AUTH_SECRET holds a key shorter than 32 bytes`:
+/// the variable, a space, [`SettingsError::problem`].
 impl fmt::Display for SettingsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = self.variable;
-        match self.problem {
-            Problem::NotSet => write!(f, "{v} is not set"),
-            Problem::WeakKey => write!(f, "{v} holds a key shorter than {MIN_KEY_LEN} bytes"),
-            Problem::BadRing => {
-                write!(f, "{v} cannot be parsed (expected version:value,... with at most {MAX_KEYS} keys)")
-            }
-            Problem::BadLeeway => write!(f, "{v} must be a whole number of seconds from 0 to {MAX_LEEWAY}"),
-            Problem::BadStrategy => write!(f, "{v} must be false, true, compact, jwt or jwe"),
-            Problem::BadJwks => write!(f, "{v} is not a JWK Set (a JSON object with a \"keys\" array)"),
-            Problem::BadUrl => write!(f, "{v} is not an http: or https: URL"),
-            Problem::InsecureUrl => write!(f, "{v} must be an https: URL (plain http: only for a loopback host)"),
-        }
+        write!(f, "{} {}", self.variable, self.problem())
     }
 }
 
@@ -249,13 +254,10 @@ impl Settings {
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Self, SettingsError> {
         #[cfg(feature = "jwks")]
         let key_source = key_source_from_env(&var);
-        let keys = match keys_from_env(&var) {
-            #[cfg(feature = "jwks")]
-            Err(SettingsError { problem: Problem::NotSet, .. }) if matches!(key_source, Ok(Some(_))) => {
-                KeyRing::empty()
-            }
-            keys => keys?,
-        };
+        #[cfg(feature = "jwks")]
+        let keys = keys_beside_key_source(&var, matches!(key_source, Ok(Some(_))))?;
+        #[cfg(not(feature = "jwks"))]
+        let keys = keys_from_env(&var)?;
         let options = options_from_env(&var)?;
         let cookies = cookies_from_env(&var)?;
         Ok(Self {
@@ -292,6 +294,20 @@ pub fn keys_from_env(var: impl Fn(&str) -> Option<String>) -> Result<KeyRing, Se
     }
     KeyRing::from_env_values(secret.as_deref(), ring.as_deref())
         .map_err(|e| fail(if e.code() == ErrorCode::WeakKey { Problem::WeakKey } else { Problem::BadRing }))
+}
+
+/// The key ring where the environment may also name a key source (`JWKS`, `JWKS_URL`,
+/// `BETTER_AUTH_URL`): [`keys_from_env`], except that with a key source and neither secret
+/// variable set the ring is empty. A deployment that checks only JWK Set tokens needs no shared
+/// secret; HS256 tokens then never verify.
+pub fn keys_beside_key_source(
+    var: impl Fn(&str) -> Option<String>,
+    has_key_source: bool,
+) -> Result<KeyRing, SettingsError> {
+    match keys_from_env(var) {
+        Err(SettingsError { problem: Problem::NotSet, .. }) if has_key_source => Ok(KeyRing::empty()),
+        keys => keys,
+    }
 }
 
 /// The options: leeway (0-300 s, default 0), issuer and audience (checked when set).
@@ -360,6 +376,28 @@ mod tests {
 
     fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
         move |name| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn problems_state_the_crates_own_limits() {
+        use crate::rules::keys::{MAX_KEYS, MIN_KEY_LEN};
+        let problem = |problem| SettingsError { variable: JWKS, problem }.problem();
+        assert!(problem(Problem::WeakKey).ends_with(&alloc::format!(" {MIN_KEY_LEN} bytes")));
+        assert!(problem(Problem::BadRing).ends_with(&alloc::format!(" {MAX_KEYS} keys)")));
+        assert!(problem(Problem::BadLeeway).ends_with(&alloc::format!(" 0 to {MAX_LEEWAY}")));
+    }
+
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn only_a_key_source_makes_a_missing_secret_an_empty_ring() {
+        let e = keys_beside_key_source(env(&[]), false).unwrap_err();
+        assert_eq!((e.to_string().as_str(), e.code()), ("BETTER_AUTH_SECRET is not set", ErrorCode::InvalidConfig));
+        assert!(keys_beside_key_source(env(&[]), true).unwrap().keys().is_empty());
+        // A secret that is set must still be a good one.
+        let e = keys_beside_key_source(env(&[(BETTER_AUTH_SECRET, "short")]), true).unwrap_err();
+        assert_eq!(e.code(), ErrorCode::WeakKey);
+        assert_eq!(keys_beside_key_source(env(&[(BETTER_AUTH_SECRET, S)]), true).unwrap().keys().len(), 1);
     }
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
