@@ -27,7 +27,8 @@ export interface ProxyOptions {
   /**
    * With `sessionCache`: when the cache cookie is missing or expired but Better Auth's session cookie is
    * there, ask Better Auth once (`GET {authPath}/get-session`, same origin) for a fresh cache, serve the
-   * page with it and hand the browser its Set-Cookie; redirect only when the session is gone. Default `true`.
+   * page with it and hand the browser its Set-Cookie; redirect only when the session is gone, then with
+   * Better Auth's deletion of its session cookie (so later requests cost no call). Default `true`.
    */
   renewSessionCache?: boolean;
   /** Better Auth's base path (default `/api/auth`): its routes pass through, and the renewal calls it. */

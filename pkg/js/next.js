@@ -30,7 +30,8 @@ const under = (p, prefix) => p === prefix || p.startsWith(`${prefix}/`);
  * `/api/{user_id}/tasks...`), `renewSessionCache` (default `true` with `sessionCache`: when the
  * cache cookie is missing or expired but Better Auth's session cookie is there, one call to Better
  * Auth's `GET {authPath}/get-session` on the same origin re-issues it; the page is served with the
- * fresh cookie, and redirected only when the session is really gone), `authPath` (Better Auth's
+ * fresh cookie, and redirected only when the session is really gone, then with Better Auth's
+ * deletion of its session cookie, so later requests cost no call), `authPath` (Better Auth's
  * base path, default `/api/auth`).
  *
  * @param {import('./next.js').ProxyOptions} [options]
@@ -128,27 +129,32 @@ export function createProxy(options = {}) {
         pathUser: pathUser === null ? '' : pathUser,
       });
     let result = await check(request.headers.get('cookie'));
-    /** @type {string[]} Set-Cookie lines of a renewed cache, passed on to the browser. */
+    /** @type {string[]} Set-Cookie lines of Better Auth's get-session, passed on to the browser. */
     let renewed = [];
     if (!result.ok && renewSessionCache && lapsed(result.error.code) && !request.headers.has('authorization')) {
-      const fresh = await renew(request, authPath, cookiePrefix);
-      if (fresh) {
-        renewed = fresh.setCookies;
-        headers.set('cookie', fresh.cookie);
-        result = await check(fresh.cookie);
+      const answer = await renew(request, authPath, cookiePrefix);
+      if (answer) {
+        renewed = answer.setCookies;
+        if (answer.cookie) {
+          headers.set('cookie', answer.cookie);
+          result = await check(answer.cookie);
+        }
       }
     }
+    /** @param {NextResponse} response */
+    const withRenewed = (response) => {
+      for (const line of renewed) response.headers.append('set-cookie', line);
+      return response;
+    };
     if (!result.ok) {
-      if (api || result.status === 500) return refusal(result);
-      if (result.status === 403) return new NextResponse('Forbidden', { status: 403 });
+      if (api || result.status === 500) return withRenewed(refusal(result));
+      if (result.status === 403) return withRenewed(new NextResponse('Forbidden', { status: 403 }));
       const login = new URL(loginPath, request.url);
       login.searchParams.set('next', pathname + search);
-      return NextResponse.redirect(login);
+      return withRenewed(NextResponse.redirect(login));
     }
     headers.set(userIdHeader, encodeURIComponent(result.verified.userId));
-    const response = NextResponse.next({ request: { headers } });
-    for (const line of renewed) response.headers.append('set-cookie', line);
-    return response;
+    return withRenewed(NextResponse.next({ request: { headers } }));
   };
 }
 
@@ -156,10 +162,13 @@ export function createProxy(options = {}) {
 const lapsed = (/** @type {string} */ code) => code === 'missing_token' || code === 'token_expired';
 
 /**
- * A fresh session cookie cache from Better Auth, when its session cookie is in `request` and the
- * session lives: one `GET {authPath}/get-session` on the request's own origin with its cookies
- * (Better Auth re-issues the cache then). `{ cookie, setCookies }`: the request's Cookie header with
- * the new cache in place, and the Set-Cookie lines for the browser; `undefined` otherwise.
+ * Better Auth's answer for a lapsed cache, when its session cookie is in `request`: one
+ * `GET {authPath}/get-session` on the request's own origin with its cookies. `setCookies`: its
+ * Set-Cookie lines, for the browser: a fresh cache when the session lives, and when it is gone
+ * (signed out, revoked, expired) the deletion of its session cookies, so the browser stops sending
+ * a dead session and the next request costs no call. `cookie`, when the session lives: the
+ * request's Cookie header with the new cache in place. `undefined` when there was nothing to ask
+ * or no answer.
  * @param {import('next/server.js').NextRequest} request
  * @param {string} authPath
  * @param {string | undefined} cookiePrefix
@@ -180,7 +189,7 @@ async function renew(request, authPath, cookiePrefix = 'better-auth') {
   }
   const body = res.ok ? await res.json().catch(() => null) : null;
   const setCookies = res.headers.getSetCookie();
-  if (!body?.session || setCookies.length === 0) return undefined;
+  if (!body?.session || setCookies.length === 0) return { setCookies };
   // The request's cookies, with each one Better Auth set (the cache, maybe in chunks) put in place.
   const jar = new Map(
     cookie

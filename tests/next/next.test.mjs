@@ -318,6 +318,20 @@ describe('taskgate-verify/next outside Next', () => {
       await ba.fetch('/api/auth/sign-out', { method: 'POST', headers: { cookie: jar.header() } });
       const gone = await proxy(new NextRequest(`${ba.url}/tasks`, { headers: { cookie: sessionOnly } }));
       assert.equal(gone.status, 307);
+      // Better Auth's deletion of the dead session's cookie goes to the browser with the redirect,
+      // so its next request carries no session cookie and costs no Better Auth call.
+      const deleted = gone.headers.getSetCookie().find((l) => l.startsWith('better-auth.session_token='));
+      assert.match(deleted ?? '', /^better-auth\.session_token=;.*Max-Age=0/i, gone.headers.getSetCookie().join('\n'));
+      const asked = ba.requests.length;
+      const after = await proxy(new NextRequest(`${ba.url}/tasks`, { headers: { cookie: 'theme=dark' } }));
+      assert.equal(after.status, 307);
+      assert.equal(ba.requests.length, asked, 'no call without a session cookie');
+      // On an API path too: the 401 carries the deletion.
+      const api = await proxy(
+        new NextRequest(`${ba.url}/api/${up.user.id}/tasks`, { headers: { cookie: sessionOnly } }),
+      );
+      assert.equal(api.status, 401);
+      assert.ok(api.headers.getSetCookie().some((l) => l.startsWith('better-auth.session_token=;')));
       // A bad cache (not a lapsed one) is not renewed: 401 at once on an API path.
       const bad = await proxy(
         new NextRequest(`${ba.url}/api/${up.user.id}/tasks`, {
