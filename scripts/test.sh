@@ -40,6 +40,10 @@ lint() {
   step "format and lints"
   timed "cargo fmt" cargo fmt --all --check
   timed "cargo clippy" cargo clippy --workspace --all-targets --quiet -- -D warnings
+  # The package's two Wasm builds (the core one builds the crate without `jwks`, which the host never does).
+  timed "cargo clippy (wasm)" cargo clippy -p taskgate-wasm --target wasm32-unknown-unknown --quiet -- -D warnings
+  timed "cargo clippy (wasm, full)" cargo clippy -p taskgate-wasm --target wasm32-unknown-unknown --features full \
+    --quiet -- -D warnings
   step "Layers: no module cycle in any crate, the verifier crate's layers used one way (docs/architecture.md)"
   timed "layers" python3 scripts/check-layers.py
   step "docs/contract.md: its generated tables are the crate's (else: make contract)"
